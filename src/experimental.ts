@@ -1,0 +1,7 @@
+/**
+ * Extension points whose shape may still change between minor versions: custom sources and
+ * balancers.
+ * @packageDocumentation
+ */
+export type { Source, SourceEvents, TargetStatus } from './sources/source';
+export type { ClusterBalancer, EndpointPick, ClusterPickFailure } from './balancing/balancer';
