@@ -1,0 +1,68 @@
+import type { WeightedRoundRobinPolicy } from '../../model/cluster';
+import type { EndpointPicker, LbPolicyDefinition, PickerContext, PickerEntry } from '../endpoint-picker';
+
+/**
+ * Earliest-deadline-first scheduling (the A58 scheduler, with static endpoint weights): entry i has
+ * period 1/weight_i and a first deadline drawn in [0, period_i); each pick takes the smallest
+ * deadline (ties: lower index) and pushes it one period later. Over time entry i gets
+ * weight_i / Σweight of the picks, interleaved rather than in bursts. A binary min-heap over typed
+ * arrays keeps a pick O(log n) without allocation.
+ */
+class EdfPicker implements EndpointPicker {
+  readonly #period: Float64Array;
+  readonly #deadline: Float64Array;
+  /** Heap of entry indexes ordered by (deadline, index). */
+  readonly #heap: Int32Array;
+
+  constructor(entries: readonly PickerEntry[], random: () => number) {
+    const n = entries.length;
+    this.#period = new Float64Array(n);
+    this.#deadline = new Float64Array(n);
+    this.#heap = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      this.#period[i] = 1 / entries[i]!.weight;
+      this.#deadline[i] = random() * this.#period[i]!;
+      this.#heap[i] = i;
+    }
+    for (let i = (n >>> 1) - 1; i >= 0; i--) this.#siftDown(i);
+  }
+
+  pick(): number {
+    const top = this.#heap[0]!;
+    this.#deadline[top] = this.#deadline[top]! + this.#period[top]!;
+    this.#siftDown(0);
+    return top;
+  }
+
+  #before(a: number, b: number): boolean {
+    const da = this.#deadline[a]!;
+    const db = this.#deadline[b]!;
+    return da < db || (da === db && a < b);
+  }
+
+  #siftDown(start: number): void {
+    const heap = this.#heap;
+    const n = heap.length;
+    let i = start;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) return;
+      const r = l + 1;
+      const c = r < n && this.#before(heap[r]!, heap[l]!) ? r : l;
+      if (!this.#before(heap[c]!, heap[i]!)) return;
+      const t = heap[i]!;
+      heap[i] = heap[c]!;
+      heap[c] = t;
+      i = c;
+    }
+  }
+}
+
+/** Weighted round robin by endpoint weight (EDF). */
+export const weightedRoundRobin: LbPolicyDefinition<WeightedRoundRobinPolicy> = {
+  scope: 'locality',
+  usesRequestHash: false,
+  create(entries: readonly PickerEntry[], _config: WeightedRoundRobinPolicy, context: PickerContext): EndpointPicker {
+    return new EdfPicker(entries, context.random);
+  },
+};
