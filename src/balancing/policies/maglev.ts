@@ -2,6 +2,7 @@ import { InvalidConfigError } from '../../errors';
 import { xxh64 } from '../../hashing/xxh64';
 import type { MaglevPolicy } from '../../model/cluster';
 import type { EndpointPicker, LbPolicyDefinition, PickerContext, PickerEntry } from '../endpoint-picker';
+import { HashTablePicker } from './hash-table-picker';
 import { ringKey } from './ring-hash';
 
 /** Whether `n` is prime (table sizes are small, trial division is enough). */
@@ -64,34 +65,19 @@ export function buildMaglevTable(entries: readonly PickerEntry[], m: number): In
 }
 
 /**
- * Maglev lookup: slot `hash mod m`. When the slot's endpoint is ejected, the following slots are
- * scanned for the first usable endpoint (a deterministic fallback per key). With no request hash a
- * uniformly random slot is used, i.e. weighted by slot count.
+ * Maglev lookup: slot `hash mod m`. An ejected owner falls back to the owner of the next slot with
+ * a usable endpoint, a fixed choice per key; see {@link HashTablePicker}.
  */
-class MaglevPicker implements EndpointPicker {
-  readonly #entries: readonly PickerEntry[];
-  readonly #table: Int32Array;
+class MaglevPicker extends HashTablePicker {
   readonly #size: bigint;
-  readonly #random: () => number;
 
   constructor(entries: readonly PickerEntry[], table: Int32Array, random: () => number) {
-    this.#entries = entries;
-    this.#table = table;
+    super(entries, table, random);
     this.#size = BigInt(table.length);
-    this.#random = random;
   }
 
-  pick(requestHash: bigint | undefined): number {
-    const table = this.#table;
-    const m = table.length;
-    let k = requestHash === undefined ? Math.floor(this.#random() * m) : Number(requestHash % this.#size);
-    const entries = this.#entries;
-    for (let step = 0; step < m; step++) {
-      const owner = table[k]!;
-      if (!entries[owner]!.load.ejected) return owner;
-      k = k + 1 === m ? 0 : k + 1;
-    }
-    return -1;
+  protected startSlot(requestHash: bigint): number {
+    return Number(requestHash % this.#size);
   }
 }
 

@@ -2,6 +2,7 @@ import { InvalidConfigError } from '../../errors';
 import { CLUSTER_DEFAULTS, type RingHashPolicy } from '../../model/cluster';
 import { xxh64 } from '../../hashing/xxh64';
 import type { EndpointPicker, LbPolicyDefinition, PickerContext, PickerEntry } from '../endpoint-picker';
+import { HashTablePicker } from './hash-table-picker';
 
 /** The endpoint key hashed into the ring: the `hash_key` metadata override, else the address. */
 export function ringKey(entry: PickerEntry): string {
@@ -68,48 +69,28 @@ export function buildRing(entries: readonly PickerEntry[], minRingSize: number, 
 
 /**
  * Looks the request hash up on the ring: the first entry whose hash is >= the request hash,
- * wrapping to the first entry. When that entry's endpoint is ejected, walks on to the next entries
- * and takes the first usable endpoint (A42's "next distinct endpoint"). With no request hash a
- * uniformly random ring entry is the starting point (A76), which spreads load by entry count, i.e.
- * by weight.
+ * wrapping to the first entry (binary search). Ejected owners are skipped by walking on to the
+ * next entries (A42's "next distinct endpoint"); see {@link HashTablePicker}.
  */
-class RingHashPicker implements EndpointPicker {
-  readonly #entries: readonly PickerEntry[];
+class RingHashPicker extends HashTablePicker {
   readonly #hashes: BigUint64Array;
-  readonly #owners: Int32Array;
-  readonly #random: () => number;
 
   constructor(entries: readonly PickerEntry[], ring: Ring, random: () => number) {
-    this.#entries = entries;
+    super(entries, ring.owners, random);
     this.#hashes = ring.hashes;
-    this.#owners = ring.owners;
-    this.#random = random;
   }
 
-  pick(requestHash: bigint | undefined): number {
+  protected startSlot(requestHash: bigint): number {
     const hashes = this.#hashes;
     const size = hashes.length;
-    let start: number;
-    if (requestHash === undefined) {
-      start = Math.floor(this.#random() * size);
-    } else {
-      let lo = 0;
-      let hi = size;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (hashes[mid]! < requestHash) lo = mid + 1;
-        else hi = mid;
-      }
-      start = lo === size ? 0 : lo;
+    let lo = 0;
+    let hi = size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (hashes[mid]! < requestHash) lo = mid + 1;
+      else hi = mid;
     }
-    const owners = this.#owners;
-    const entries = this.#entries;
-    for (let step = 0, k = start; step < size; step++) {
-      const owner = owners[k]!;
-      if (!entries[owner]!.load.ejected) return owner;
-      k = k + 1 === size ? 0 : k + 1;
-    }
-    return -1;
+    return lo === size ? 0 : lo;
   }
 }
 
