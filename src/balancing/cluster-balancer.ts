@@ -181,9 +181,8 @@ class ClusterBalancerImpl implements ClusterBalancer {
     }
     this.#breaker.acquire();
     this.#requestsTotal++;
-    const state = this.#states.get(picked.endpoint.address);
-    if (state !== undefined) state.outstanding++;
-    return picked;
+    picked.load.outstanding++;
+    return picked.pick;
   }
 
   release(pick: EndpointPick, outcome: CallOutcome): void {

@@ -77,8 +77,8 @@ export class TrafficPlan {
     return this.#levels.length === 0;
   }
 
-  /** The chosen endpoint's preallocated pick, or undefined when nothing is usable. */
-  pick(requestHash: bigint | undefined): EndpointPick | undefined {
+  /** The chosen endpoint (its preallocated pick and live state), or undefined when nothing is usable. */
+  pick(requestHash: bigint | undefined): PlanEntry | undefined {
     const levels = this.#levels;
     if (levels.length === 0) return undefined;
     let level = levels[0]!;
@@ -90,7 +90,7 @@ export class TrafficPlan {
     const slots = level.slots;
     const slot = slots.length === 1 ? slots[0]! : slots[chooseWeighted(level.cumulative, this.#random())]!;
     const index = slot.picker.pick(requestHash);
-    return index < 0 ? undefined : slot.entries[index]!.pick;
+    return index < 0 ? undefined : slot.entries[index];
   }
 }
 

@@ -34,27 +34,33 @@ class EdfPicker implements EndpointPicker {
     return top;
   }
 
-  #before(a: number, b: number): boolean {
-    const da = this.#deadline[a]!;
-    const db = this.#deadline[b]!;
-    return da < db || (da === db && a < b);
-  }
-
   #siftDown(start: number): void {
     const heap = this.#heap;
+    const deadline = this.#deadline;
     const n = heap.length;
+    const item = heap[start]!;
+    const itemDeadline = deadline[item]!;
     let i = start;
     for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) return;
-      const r = l + 1;
-      const c = r < n && this.#before(heap[r]!, heap[l]!) ? r : l;
-      if (!this.#before(heap[c]!, heap[i]!)) return;
-      const t = heap[i]!;
-      heap[i] = heap[c]!;
-      heap[c] = t;
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      let child = heap[c]!;
+      let childDeadline = deadline[child]!;
+      if (c + 1 < n) {
+        const right = heap[c + 1]!;
+        const rightDeadline = deadline[right]!;
+        if (rightDeadline < childDeadline || (rightDeadline === childDeadline && right < child)) {
+          c++;
+          child = right;
+          childDeadline = rightDeadline;
+        }
+      }
+      // Order by (deadline, index): ties go to the lower index.
+      if (itemDeadline < childDeadline || (itemDeadline === childDeadline && item < child)) break;
+      heap[i] = child;
       i = c;
     }
+    heap[i] = item;
   }
 }
 
