@@ -7,3 +7,5 @@ export type { Source, SourceEvents, TargetStatus } from './sources/source';
 export type { ClusterBalancer, EndpointPick, ClusterPickFailure } from './balancing/balancer';
 export { parseServiceRules, serviceRulesToModel, subsetClusterName } from './sources/file/service-rules';
 export type { ServiceRules } from './sources/file/service-rules';
+export { FileSource } from './sources/file/file-source';
+export type { FileSourceOptions, FileSourceClock } from './sources/file/file-source';
