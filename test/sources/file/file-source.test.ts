@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, InvalidConfigError, MeshError } from '../../../src/errors';
 import type { MeshSnapshot } from '../../../src/model/mesh-snapshot';
-import { FileSource, type FileSourceClock } from '../../../src/sources/file/file-source';
+import { FileSource } from '../../../src/sources/file/file-source';
+import { ManualClock } from './manual-clock';
 import { parseMeshConfig } from '../../../src/sources/file/mesh-config';
 import type { SourceEvents } from '../../../src/sources/source';
 
@@ -20,37 +21,6 @@ function next(source: FileSource, event: 'changed'): Promise<MeshSnapshot>;
 function next(source: FileSource, event: 'rejected' | 'error'): Promise<MeshError>;
 function next(source: FileSource, event: keyof SourceEvents): Promise<unknown> {
   return new Promise((resolve) => source.once(event as 'changed', resolve));
-}
-
-/** A clock whose timers run only when the test fires them. */
-class ManualClock implements FileSourceClock {
-  readonly timers = new Map<number, { cb: () => void; ms: number }>();
-  #id = 0;
-  #waiters: Array<{ ms: number; resolve: () => void }> = [];
-  setTimeout(cb: () => void, ms: number): unknown {
-    const id = ++this.#id;
-    this.timers.set(id, { cb, ms });
-    this.#waiters = this.#waiters.filter((w) => (w.ms === ms ? (w.resolve(), false) : true));
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-  pending(ms: number): boolean {
-    return [...this.timers.values()].some((t) => t.ms === ms);
-  }
-  /** Resolves once a timer of `ms` is armed. */
-  armed(ms: number): Promise<void> {
-    return this.pending(ms) ? Promise.resolve() : new Promise((resolve) => this.#waiters.push({ ms, resolve }));
-  }
-  fire(ms: number): void {
-    for (const [id, t] of [...this.timers]) {
-      if (t.ms === ms) {
-        this.timers.delete(id);
-        t.cb();
-      }
-    }
-  }
 }
 
 describe('FileSource', () => {
