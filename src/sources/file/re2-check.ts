@@ -8,7 +8,6 @@ let re2: Re2Module | undefined;
  * istiod assume). re2js is loaded on the first regex so configs without regexes never pay for it.
  */
 export function checkRe2(regex: string, path: string): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   re2 ??= require('re2js') as Re2Module;
   try {
     re2.RE2JS.compile(regex);
