@@ -6,3 +6,19 @@ export * from './errors';
 export * from './model/index';
 export type { RequestContext, HeaderBag } from './routing/request-context';
 export type { CallOutcome, ClusterStats } from './balancing/balancer';
+export { Router, validateRouteTable, type RouterOptions, type CompiledRoute } from './routing/router';
+export type { RoutingMode } from './routing/routing-mode';
+export { validateRe2 } from './routing/safe-regex';
+export { effectiveTimeoutMs } from './routing/timeout';
+export {
+  normalizeRetryPolicy,
+  validateRetryPolicy,
+  isRetriableHttpStatus,
+  isRetriableHttpFailure,
+  retriableGrpcCodes,
+  maxGrpcAttempts,
+  maxHttpAttempts,
+  backoffMs,
+  type RetryPolicyInput,
+  type HttpFailureKind,
+} from './routing/retry-policy';
