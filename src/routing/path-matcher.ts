@@ -9,17 +9,15 @@ import { compileSafeRegex } from './safe-regex';
  */
 export type PathPredicate = (path: string, end: number) => boolean;
 
-const QUESTION = 63; // '?'
-const HASH = 35; // '#'
 const SLASH = 47; // '/'
 
 /** The length of `path` without its query string and fragment. */
 export function pathEnd(path: string): number {
-  for (let i = 0; i < path.length; i++) {
-    const c = path.charCodeAt(i);
-    if (c === QUESTION || c === HASH) return i;
-  }
-  return path.length;
+  // Two native scans beat one character loop in JS.
+  const q = path.indexOf('?');
+  const h = path.indexOf('#');
+  if (q < 0) return h < 0 ? path.length : h;
+  return h < 0 || q < h ? q : h;
 }
 
 function regionEquals(path: string, offset: number, value: string, lowerValue: string | undefined): boolean {

@@ -14,11 +14,11 @@ export const MAX_GRPC_ATTEMPTS = 5;
 export interface RetryPolicyInput {
   /** Conditions, as a list or Envoy's comma-separated string (`"5xx,reset"`). Default none. */
   readonly retryOn?: string | readonly string[];
-  /** Retries after the first attempt; default {@link DEFAULT_NUM_RETRIES}. */
+  /** Retries after the first attempt; default 1. */
   readonly numRetries?: number;
   /** HTTP statuses retried under `retriable-status-codes`. Default none. */
   readonly retriableStatusCodes?: readonly number[];
-  /** Initial backoff in ms; must be > 0 when given; default {@link DEFAULT_BASE_INTERVAL_MS}. */
+  /** Initial backoff in ms; must be > 0 when given; default 25. */
   readonly baseIntervalMs?: number;
   /** Maximum backoff in ms, >= base; default 10 x base. */
   readonly maxIntervalMs?: number;
@@ -146,7 +146,7 @@ export function retriableGrpcCodes(policy: RetryPolicy): readonly number[] {
 
 /**
  * Attempts a gRPC call may make under the policy, first try included: `numRetries + 1` capped at
- * {@link MAX_GRPC_ATTEMPTS}; 1 when no gRPC status is retriable.
+ * 5 (`MAX_GRPC_ATTEMPTS`); 1 when no gRPC status is retriable.
  */
 export function maxGrpcAttempts(policy: RetryPolicy): number {
   if (retriableGrpcCodes(policy).length === 0) return 1;
