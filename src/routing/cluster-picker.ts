@@ -7,8 +7,11 @@ import { WeightedClusterPicker } from './weighted-cluster-picker';
 
 /** Chooses the cluster of one request for a route's action. Never throws. */
 export interface ClusterPicker {
-  /** The cluster name, or undefined when the action names none for this request. */
-  pick(ctx: RequestContext, random: () => number): string | undefined;
+  /**
+   * The cluster name, or undefined when the action names none for this request.
+   * @param random uniform in [0, 1); undefined means the built-in non-allocating generator.
+   */
+  pick(ctx: RequestContext, random: (() => number) | undefined): string | undefined;
 }
 
 class FixedClusterPicker implements ClusterPicker {
@@ -26,7 +29,7 @@ class WeightedClusterAdapter implements ClusterPicker {
   constructor(picker: WeightedClusterPicker) {
     this.#picker = picker;
   }
-  pick(_ctx: RequestContext, random: () => number): string {
+  pick(_ctx: RequestContext, random: (() => number) | undefined): string {
     return this.#picker.pick(random);
   }
 }

@@ -17,7 +17,8 @@ export interface RouterOptions {
   /** `http` (Envoy semantics) or `grpc` (gRPC semantics); see {@link RoutingMode}. */
   readonly mode: RoutingMode;
   /**
-   * Uniform source in [0, 1) for runtime fractions and weighted clusters. Default `Math.random`;
+   * Uniform source in [0, 1) for runtime fractions and weighted clusters. Default: a built-in
+   * xorshift128 generator seeded from the OS (Math.random allocates on every call in Node 20);
    * tests inject a seeded one.
    */
   readonly random?: () => number;
@@ -46,6 +47,12 @@ export interface CompiledRoute {
   requestHash(ctx: RequestContext): bigint | undefined;
 }
 
+interface CompileOptions {
+  readonly mode: RoutingMode;
+  readonly random: (() => number) | undefined;
+  readonly channelId: bigint;
+}
+
 const NO_HEADERS: readonly CompiledHeaderMatcher[] = [];
 const NO_QUERY: readonly CompiledQueryParameterMatcher[] = [];
 
@@ -54,7 +61,8 @@ class RouteEntry implements CompiledRoute {
   readonly virtualHost: VirtualHost;
   readonly retryPolicy: RetryPolicy | undefined;
   readonly #mode: RoutingMode;
-  readonly #random: () => number;
+  /** Undefined: the pickers' own non-allocating generator (fast-random.ts). */
+  readonly #random: (() => number) | undefined;
   readonly #path: PathPredicate;
   readonly #headers: readonly CompiledHeaderMatcher[];
   readonly #query: readonly CompiledQueryParameterMatcher[];
@@ -64,7 +72,7 @@ class RouteEntry implements CompiledRoute {
   readonly #cluster: ClusterPicker;
   readonly #hasher: RequestHasher;
 
-  constructor(route: Route, vh: VirtualHost, options: Required<RouterOptions>, field: string) {
+  constructor(route: Route, vh: VirtualHost, options: CompileOptions, field: string) {
     this.route = route;
     this.virtualHost = vh;
     this.retryPolicy = route.retryPolicy ?? vh.retryPolicy;
@@ -128,7 +136,7 @@ interface CompiledTable {
   readonly routes: readonly (readonly RouteEntry[])[];
 }
 
-function compileTable(table: RouteTable, options: Required<RouterOptions>, fieldPrefix: string): CompiledTable {
+function compileTable(table: RouteTable, options: CompileOptions, fieldPrefix: string): CompiledTable {
   const prefix = fieldPrefix === '' ? '' : `${fieldPrefix}.`;
   const virtualHosts: readonly VirtualHost[] = table?.virtualHosts;
   if (!Array.isArray(table?.virtualHosts)) {
@@ -167,7 +175,7 @@ export class Router {
     this.#table = table;
     this.#compiled = compileTable(
       table,
-      { mode: options.mode, random: options.random ?? Math.random, channelId: options.channelId ?? randomChannelId() },
+      { mode: options.mode, random: options.random, channelId: options.channelId ?? randomChannelId() },
       '',
     );
   }
@@ -210,5 +218,5 @@ export class Router {
  * @throws InvalidConfigError (`MESH_ERR_INVALID_CONFIG`) whose `field` names the offending field.
  */
 export function validateRouteTable(table: RouteTable, fieldPrefix = ''): void {
-  compileTable(table, { mode: 'http', random: Math.random, channelId: 0n }, fieldPrefix);
+  compileTable(table, { mode: 'http', random: undefined, channelId: 0n }, fieldPrefix);
 }

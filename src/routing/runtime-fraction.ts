@@ -1,4 +1,5 @@
 import { InvalidConfigError } from '../errors';
+import { randomBelow } from './fast-random';
 
 /** Parts per million in a whole. */
 export const MILLION = 1_000_000;
@@ -19,9 +20,9 @@ export function validateRuntimeFraction(perMillion: number | undefined, field: s
  * One per-request draw of a route's `runtime_fraction`: a uniform integer in [0, 1,000,000) is
  * compared with the numerator scaled to parts per million (gRPC scales every denominator to a
  * million). `undefined` or >= a million always matches; 0 never does.
- * @param random uniform in [0, 1), e.g. `Math.random`.
+ * @param random uniform in [0, 1); default a non-allocating xorshift128 generator.
  */
-export function drawRuntimeFraction(perMillion: number | undefined, random: () => number): boolean {
+export function drawRuntimeFraction(perMillion: number | undefined, random?: () => number): boolean {
   if (perMillion === undefined || perMillion >= MILLION) return true;
-  return Math.floor(random() * MILLION) < perMillion;
+  return randomBelow(MILLION, random) < perMillion;
 }

@@ -1,9 +1,11 @@
-import { LRUCache } from 'lru-cache';
 import { InvalidConfigError } from '../errors';
 import { asciiLower } from './ascii-case';
 
 /** Authorities remembered per matcher; a client talks to few targets, so this rarely evicts. */
 const MEMO_SIZE = 1024;
+// The memo is a Map with first-in-first-out eviction rather than lru-cache: LRUCache.get() builds
+// an options object on every call (56 bytes per routed request), and with a handful of authorities
+// per client recency buys nothing.
 
 /** The four classes of domain pattern, best first (xds-reference §4.1). */
 export type DomainPatternKind = 'exact' | 'suffixWildcard' | 'prefixWildcard' | 'any';
@@ -42,14 +44,14 @@ export interface HasDomains {
  * Picks the virtual host for an authority as Envoy and gRPC do (xds-reference §4.1): an exact
  * domain, else the longest matching `*suffix`, else the longest matching `prefix*`, else `*`.
  * Wildcards match at least one character; comparison folds ASCII case; a `:port` in the authority
- * is compared as part of it. Answers are memoized per authority in a bounded LRU.
+ * is compared as part of it. Answers are memoized per authority (up to 1,024 authorities).
  */
 export class VirtualHostMatcher {
   readonly #exact = new Map<string, number>();
   readonly #suffixes: Wildcard[] = [];
   readonly #prefixes: Wildcard[] = [];
   #any = -1;
-  readonly #memo = new LRUCache<string, number>({ max: MEMO_SIZE });
+  readonly #memo = new Map<string, number>();
 
   /**
    * @param virtualHosts the virtual hosts, in route-table order; {@link match} returns an index.
@@ -94,6 +96,7 @@ export class VirtualHostMatcher {
     const known = this.#memo.get(authority);
     if (known !== undefined) return known;
     const index = this.#resolve(asciiLower(authority));
+    if (this.#memo.size >= MEMO_SIZE) this.#memo.delete(this.#memo.keys().next().value!);
     this.#memo.set(authority, index);
     return index;
   }

@@ -1,4 +1,5 @@
 import { InvalidConfigError } from '../errors';
+import { randomBelow } from './fast-random';
 import type { ClusterWeight } from '../model/route-table';
 
 /** The largest total weight Envoy accepts (uint32). */
@@ -52,9 +53,13 @@ export class WeightedClusterPicker {
     return this.#total;
   }
 
-  /** One weighted draw. @param random uniform in [0, 1). */
-  pick(random: () => number): string {
-    const r = Math.floor(random() * this.#total);
+  /**
+   * One weighted draw.
+   * @param random uniform in [0, 1); default a non-allocating xorshift128 generator (see
+   * fast-random.ts: Math.random allocates on every call).
+   */
+  pick(random?: () => number): string {
+    const r = randomBelow(this.#total, random);
     const cumulative = this.#cumulative;
     const n = cumulative.length;
     if (n <= LINEAR_SEARCH_MAX) {

@@ -174,6 +174,13 @@ describe('validateRouteTable', () => {
     const t = single(route({ headers: [{ name: 'n', match: { kind: 'range', start: 2n, end: 1n }, invert: false, treatMissingAsEmpty: false }] }));
     assert.equal(fieldOf(t), 'routeTables[0].virtualHosts[0].routes[0].match.headers[0].match.start');
   });
+  it('rejects empty cluster and cluster-header names', () => {
+    assert.equal(fieldOf(single(route({ cluster: '' }))), 'routeTables[0].virtualHosts[0].routes[0].action.cluster');
+    assert.equal(
+      fieldOf(single(route({ action: { kind: 'clusterHeader', header: '' } }))),
+      'routeTables[0].virtualHosts[0].routes[0].action.header',
+    );
+  });
   it('rejects negative timeouts and runtime fractions', () => {
     assert.equal(fieldOf(single(route({ timeoutMs: -1 }))), 'routeTables[0].virtualHosts[0].routes[0].timeoutMs');
     assert.equal(fieldOf(single(route({ runtimeFractionPerMillion: -5 }))), 'routeTables[0].virtualHosts[0].routes[0].match.runtimeFractionPerMillion');

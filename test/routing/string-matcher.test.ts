@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ErrorCode } from '../../src/errors';
-import { compileStringMatcher } from '../../src/routing/string-matcher';
+import { compileStringMatcher, validateStringMatcher } from '../../src/routing/string-matcher';
 import { thrown } from './fixtures';
 
 describe('compileStringMatcher', () => {
@@ -51,5 +51,9 @@ describe('compileStringMatcher', () => {
     const err = thrown(() => compileStringMatcher({ kind: 'regex', regex: '(a' }, 'headers[1].match.matcher'));
     assert.equal(err.code, ErrorCode.INVALID_CONFIG);
     assert.equal(err.field, 'headers[1].match.matcher.regex');
+  });
+  it('validateStringMatcher accepts a valid matcher and rejects what compile rejects', () => {
+    assert.doesNotThrow(() => validateStringMatcher({ kind: 'suffix', value: '.com', ignoreCase: true }, 'f'));
+    assert.equal(thrown(() => validateStringMatcher({ kind: 'contains', value: '', ignoreCase: true }, 'f')).field, 'f.value');
   });
 });

@@ -37,6 +37,15 @@ describe('VirtualHostMatcher', () => {
     assert.equal(m.match('a'), 0);
     assert.equal(m.match('a'), 0);
   });
+  it('keeps answering correctly after more authorities than its memo holds', () => {
+    const m = new VirtualHostMatcher([{ domains: ['*.svc'] }, { domains: ['*'] }]);
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 3000; i++) {
+        assert.equal(m.match(`a${i}.svc`), 0);
+        assert.equal(m.match(`a${i}.org`), 1);
+      }
+    }
+  });
   it('rejects a domain repeated across virtual hosts (case-insensitively), naming the second one', () => {
     const err = thrown(() => new VirtualHostMatcher([{ domains: ['a', 'b'] }, { domains: ['c', 'B'] }], 'rt.'));
     assert.equal(err.code, ErrorCode.INVALID_CONFIG);
