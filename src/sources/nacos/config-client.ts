@@ -56,8 +56,9 @@ function cacheKey(k: ConfigKey): string {
 export class NacosConfigClient {
   readonly #cache = new Map<string, CacheEntry>();
 
+  /** @internal Created by the NacosSource (`source.config`). */
   constructor(
-    readonly rpc: NacosRpcClient,
+    private readonly rpc: NacosRpcClient,
     private readonly log: NacosLogger,
   ) {
     rpc.onServerRequest('ConfigChangeNotifyRequest', (p) => {

@@ -16,7 +16,7 @@ export interface NacosAuthHeaders {
   onForbidden(): Promise<void>;
 }
 
-/** Timing of a {@link NacosRpcClient}; every value in milliseconds. */
+/** Timing of a Nacos connection (requests, heartbeat, setup); every value in milliseconds. */
 export interface NacosRpcTiming {
   /** Unary request timeout (Java default 3000). */
   readonly requestTimeoutMs: number;
