@@ -35,6 +35,8 @@ interface CacheEntry {
   readonly key: ConfigKey;
   md5: string;
   content: string | undefined;
+  /** Whether the content was read once: listeners learn the first content from listen() only. */
+  read: boolean;
   readonly listeners: Set<ConfigListener>;
 }
 
@@ -133,7 +135,7 @@ export class NacosConfigClient {
     const key: ConfigKey = { dataId, group, tenant: tenantOf(namespace) };
     let entry = this.#cache.get(cacheKey(key));
     if (!entry) {
-      entry = { key, md5: '', content: undefined, listeners: new Set() };
+      entry = { key, md5: '', content: undefined, read: false, listeners: new Set() };
       this.#cache.set(cacheKey(key), entry);
     }
     entry.listeners.add(listener);
@@ -175,9 +177,10 @@ export class NacosConfigClient {
       return;
     }
     const md5 = config?.md5 ?? '';
-    const changed = md5 !== entry.md5;
+    const changed = md5 !== entry.md5 && entry.read;
     entry.md5 = md5;
     entry.content = config?.content;
+    entry.read = true;
     const targets = only ? [only] : changed ? [...entry.listeners] : [];
     for (const l of targets) {
       try {

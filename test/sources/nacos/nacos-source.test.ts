@@ -252,5 +252,20 @@ describe('NacosSource', () => {
       await until(() => seen.length === 3, 'removal');
       assert.equal(seen[2], undefined);
     });
+    it('re-listens with current md5s after a reconnect and gets later changes', async () => {
+      const srv = await server();
+      srv.publishConfig({ dataId: 'app.yaml', content: 'v: 1' });
+      const src = source({ servers: [srv.serverEntry] });
+      await src.start();
+      const seen: Array<string | undefined> = [];
+      await src.config.listen('app.yaml', 'DEFAULT_GROUP', 'public', (c) => seen.push(c));
+      await srv.dropAllConnections();
+      srv.publishConfig({ dataId: 'app.yaml', content: 'v: 2' });
+      await until(() => srv.configListeners({ dataId: 'app.yaml' }).length === 1, 're-listen');
+      await until(() => seen.at(-1) === 'v: 2', 'the change made while disconnected');
+      srv.publishConfig({ dataId: 'app.yaml', content: 'v: 3' });
+      await until(() => seen.at(-1) === 'v: 3', 'a later change');
+      assert.deepEqual(seen, ['v: 1', 'v: 2', 'v: 3']);
+    });
   });
 });
