@@ -1,4 +1,5 @@
 import { InvalidConfigError } from '../errors';
+import type { NacosSourceOptions } from '../sources/nacos/nacos-source-options';
 import type { Source } from '../sources/source';
 
 import type { RoutingMode } from '../routing/routing-mode';
@@ -15,6 +16,11 @@ export interface FileSourceConfig {
 export interface MeshClientOptions {
   /** A mesh.yaml/json path (or config): the embedded default source. */
   file?: string | FileSourceConfig;
+  /**
+   * A Nacos 2.x cluster over its gRPC protocol: subscribe, pushes, self-registration, canary rules
+   * from config. See docs/nacos.md. Validated by the source at construction.
+   */
+  nacos?: NacosSourceOptions;
   /**
    * Extra sources (see `sidecarless/experimental`), consulted after the built-in ones in the order
    * given.
@@ -37,6 +43,7 @@ export interface MeshClientOptions {
 /** Options after validation and defaults. */
 export interface NormalizedMeshClientOptions {
   readonly file: Readonly<Required<FileSourceConfig>> | undefined;
+  readonly nacos: NacosSourceOptions | undefined;
   readonly sources: readonly Source[];
   readonly cacheDir: string | undefined;
   readonly routingMode: RoutingMode;
@@ -85,8 +92,12 @@ export function normalizeMeshClientOptions(options: MeshClientOptions): Normaliz
   if (routingMode !== 'http' && routingMode !== 'grpc') {
     throw new InvalidConfigError('routingMode', `must be "http" or "grpc", got ${JSON.stringify(routingMode)}`);
   }
+  if (options.nacos !== undefined && (options.nacos === null || typeof options.nacos !== 'object')) {
+    throw new InvalidConfigError('nacos', 'must be an object');
+  }
   return Object.freeze({
     file,
+    nacos: options.nacos,
     sources: Object.freeze([...sources]),
     cacheDir: options.cacheDir === undefined ? undefined : nonEmptyString(options.cacheDir, 'cacheDir'),
     routingMode,

@@ -8,6 +8,7 @@ import { routeTableOf, type MeshSnapshot } from '../model/mesh-snapshot';
 import type { RequestContext } from '../routing/request-context';
 import { Router } from '../routing/router';
 import { FileSource } from '../sources/file/file-source';
+import type { NacosSourceOptions } from '../sources/nacos/nacos-source-options';
 import type { Source } from '../sources/source';
 import { normalizeMeshClientOptions, type MeshClientOptions, type NormalizedMeshClientOptions } from './mesh-client-options';
 import { createPickSuccess, pickFailure, type PickFailure, type PickResult, type RoutePolicy } from './pick-result';
@@ -42,6 +43,14 @@ export interface MeshClientEvents {
 export interface ReadyOptions {
   /** Give up after this long (default: the client's `readyTimeoutMs`). */
   timeoutMs?: number;
+}
+
+// Protocol sources are loaded only when configured: an app on the file source never loads gRPC,
+// protobuf or the Nacos code (start-up time and memory are budgeted).
+function createNacosSource(options: NacosSourceOptions): Source {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { NacosSource } = require('../sources/nacos/nacos-source') as typeof import('../sources/nacos/nacos-source');
+  return new NacosSource(options);
 }
 
 const EMPTY_BALANCERS: ReadonlyMap<string, ClusterBalancer> = new Map();
@@ -82,6 +91,7 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     this.#options = normalizeMeshClientOptions(options);
     const sources: Source[] = [];
     if (this.#options.file) sources.push(new FileSource(this.#options.file));
+    if (this.#options.nacos) sources.push(createNacosSource(this.#options.nacos));
     sources.push(...this.#options.sources);
     if (sources.length === 0) {
       throw new MeshError(ErrorCode.INVALID_CONFIG, 'options: configure at least one source (file, xds, nacos or sources)');
