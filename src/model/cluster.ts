@@ -158,3 +158,59 @@ export function allEndpoints(cluster: Cluster): Endpoint[] {
   for (const level of cluster.priorities) for (const l of level.localities) out.push(...l.endpoints);
   return out;
 }
+
+/** Fields accepted by {@link createCluster}; everything but the name has a default. */
+export interface ClusterInit {
+  name: string;
+  /** Endpoints grouped already, or a flat list grouped by {@link groupEndpoints}. */
+  priorities?: readonly PriorityLevel[];
+  endpoints?: readonly Endpoint[];
+  lbPolicy?: LbPolicy;
+  localityWeighting?: LocalityWeighting;
+  outlierDetection?: OutlierDetectionConfig;
+  circuitBreaker?: CircuitBreakerConfig;
+  dropOverloads?: readonly DropOverload[];
+}
+
+/** Builds a frozen {@link Cluster}, filling defaults. */
+export function createCluster(init: ClusterInit): Cluster {
+  const cluster: Cluster = {
+    name: init.name,
+    priorities: init.priorities ?? groupEndpoints(init.endpoints ?? []),
+    lbPolicy: init.lbPolicy ?? CLUSTER_DEFAULTS.lbPolicy,
+    localityWeighting: init.localityWeighting ?? CLUSTER_DEFAULTS.localityWeighting,
+    ...(init.outlierDetection ? { outlierDetection: init.outlierDetection } : {}),
+    circuitBreaker: init.circuitBreaker ?? CLUSTER_DEFAULTS.circuitBreaker,
+    dropOverloads: init.dropOverloads ?? [],
+  };
+  return Object.freeze(cluster);
+}
+
+/**
+ * Groups a flat endpoint list by priority, then locality (in first-seen order). Priorities are
+ * renumbered to be contiguous from 0 in ascending order; a locality's weight is the given one for
+ * its key (`region/zone/subZone`) or 1.
+ */
+export function groupEndpoints(endpoints: readonly Endpoint[], localityWeights?: ReadonlyMap<string, number>): PriorityLevel[] {
+  const byPriority = new Map<number, Map<string, { locality: Locality; endpoints: Endpoint[] }>>();
+  for (const e of endpoints) {
+    let localities = byPriority.get(e.priority);
+    if (localities === undefined) byPriority.set(e.priority, (localities = new Map()));
+    const key = `${e.locality.region}/${e.locality.zone}/${e.locality.subZone}`;
+    let group = localities.get(key);
+    if (group === undefined) localities.set(key, (group = { locality: e.locality, endpoints: [] }));
+    group.endpoints.push(e);
+  }
+  return [...byPriority.keys()]
+    .sort((a, b) => a - b)
+    .map((p, index) =>
+      Object.freeze({
+        priority: index,
+        localities: Object.freeze(
+          [...byPriority.get(p)!.entries()].map(([key, g]) =>
+            Object.freeze({ locality: g.locality, weight: localityWeights?.get(key) ?? 1, endpoints: Object.freeze(g.endpoints) }),
+          ),
+        ),
+      }),
+    );
+}

@@ -27,3 +27,21 @@ export function routeTableOf(snapshot: MeshSnapshot, listener: Listener): RouteT
   if (listener.routeTable) return listener.routeTable;
   return listener.routeTableName === undefined ? undefined : snapshot.routeTables.get(listener.routeTableName);
 }
+
+/** Parts accepted by {@link createMeshSnapshot}. */
+export interface MeshSnapshotInit {
+  version?: string;
+  listeners?: readonly Listener[];
+  routeTables?: readonly RouteTable[];
+  clusters?: readonly Cluster[];
+}
+
+/** Builds a frozen {@link MeshSnapshot} from lists, keyed by name. */
+export function createMeshSnapshot(init: MeshSnapshotInit): MeshSnapshot {
+  return Object.freeze({
+    version: init.version ?? '',
+    listeners: new Map((init.listeners ?? []).map((l) => [l.name, l])),
+    routeTables: new Map((init.routeTables ?? []).map((r) => [r.name, r])),
+    clusters: new Map((init.clusters ?? []).map((c) => [c.name, c])),
+  });
+}
