@@ -21,14 +21,17 @@ export interface WireDuration {
 export interface WireWrapper<T> {
   value?: T;
 }
-/** google.protobuf.Value */
+/**
+ * google.protobuf.Value. protobufjs bundles the well-known types with camelCase field names, so
+ * these are the only camelCase fields here.
+ */
 export interface WireValue {
-  null_value?: string;
-  number_value?: number;
-  string_value?: string;
-  bool_value?: boolean;
-  struct_value?: WireStruct;
-  list_value?: { values?: WireValue[] };
+  nullValue?: string | number;
+  numberValue?: number;
+  stringValue?: string;
+  boolValue?: boolean;
+  structValue?: WireStruct;
+  listValue?: { values?: WireValue[] };
   kind?: string;
 }
 /** google.protobuf.Struct */
