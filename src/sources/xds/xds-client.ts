@@ -522,9 +522,9 @@ export class XdsClient extends EventEmitter<XdsClientEvents> {
       seen.add(name);
       const e = state.entries.get(name);
       if (decoded.error) {
+        if (!e) continue; // not subscribed: ignored, even when invalid (A27)
         const message = decoded.error.message;
         errors.push(`${kind} ${JSON.stringify(name)}: ${message}`);
-        if (!e) continue;
         e.error = { message, version, at: now };
         e.status = 'nacked';
         this.#stopTimer(e);
