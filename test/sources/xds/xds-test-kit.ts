@@ -85,14 +85,13 @@ export function snapshotWhere(source: XdsSource, predicate: (s: MeshSnapshot) =>
   });
 }
 
-/** Resolves with the next emission of `event` whose arguments satisfy `predicate`. */
-export function nextEvent<A extends unknown[]>(
-  emitter: { on(e: string, f: (...a: A) => void): unknown; off(e: string, f: (...a: A) => void): unknown },
-  event: string,
-  predicate: (...args: A) => boolean = () => true,
-): Promise<A> {
+/* eslint-disable @typescript-eslint/no-explicit-any -- test helper over emitters of any event map */
+type AnyEmitter = { on(e: string, f: (...a: any[]) => void): unknown; off(e: string, f: (...a: any[]) => void): unknown };
+
+/** Resolves with the arguments of the next emission of `event` that satisfy `predicate`. */
+export function nextEvent(emitter: AnyEmitter, event: string, predicate: (...args: any[]) => boolean = () => true): Promise<any[]> {
   return new Promise((resolve) => {
-    const on = (...args: A) => {
+    const on = (...args: any[]) => {
       if (!predicate(...args)) return;
       emitter.off(event, on);
       resolve(args);
@@ -100,6 +99,7 @@ export function nextEvent<A extends unknown[]>(
     emitter.on(event, on);
   });
 }
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** Any helpers: encode model pieces (or raw objects) as resources with the lean protos. */
 export const res = {
