@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import type * as grpc from '@grpc/grpc-js';
 import type { MeshSnapshot } from '../model/mesh-snapshot';
+import { loadMeshConfigFile, parseMeshConfig } from '../sources/file/mesh-config';
 import { loadGrpc } from '../sources/xds/ads-channel';
 import { decodeMessage, encodeMessage } from '../sources/xds/protos';
 import type {
@@ -192,6 +193,15 @@ export class XdsControlPlane extends EventEmitter<XdsControlPlaneEvents> {
   setSnapshot(snapshot: MeshSnapshot): void {
     this.#resources = encodeSnapshot(snapshot);
     this.#changed();
+  }
+
+  /**
+   * Serves a mesh.yaml / mesh.json: the text itself (when it contains a newline or starts with `{`)
+   * or a file path. Invalid input throws an InvalidConfigError and leaves the served state unchanged.
+   */
+  async setMeshConfig(textOrPath: string): Promise<void> {
+    const isText = textOrPath.includes('\n') || textOrPath.trimStart().startsWith('{');
+    this.setSnapshot(isText ? parseMeshConfig(textOrPath) : await loadMeshConfigFile(textOrPath));
   }
 
   /**

@@ -1,4 +1,3 @@
-import { RE2JS } from 're2js';
 import type {
   HashPolicy,
   HeaderMatcher,
@@ -11,6 +10,7 @@ import type {
   StringMatcher,
   VirtualHost,
 } from '../../../model/route-table';
+import { checkRe2 } from '../../file/re2-check';
 import { decodeMessage } from '../protos';
 import { TypeUrl } from '../type-urls';
 import { durationMs, perMillion } from '../well-known';
@@ -32,7 +32,7 @@ const UINT32_MAX = 4_294_967_295;
 function checkRegex(regex: string | undefined, field: string): string {
   if (regex === undefined) throw invalidField(field, 'regex is required');
   try {
-    RE2JS.compile(regex);
+    checkRe2(regex, field);
   } catch (e) {
     throw invalidField(field, `invalid RE2 regex ${JSON.stringify(regex)}: ${(e as Error).message}`);
   }
