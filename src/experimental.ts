@@ -11,3 +11,9 @@ export { parseServiceRules, serviceRulesToModel, subsetClusterName } from './sou
 export type { ServiceRules } from './sources/file/service-rules';
 export { FileSource } from './sources/file/file-source';
 export type { FileSourceOptions, FileSourceClock } from './sources/file/file-source';
+export { XdsSource } from './sources/xds/xds-source';
+export type { XdsSourceOptions } from './sources/xds/xds-source';
+export type { Clock, TimerHandle } from './sources/xds/clock';
+export type { BackoffOptions } from './sources/xds/backoff';
+export type { XdsBootstrap, XdsServerConfig, XdsNodeConfig, XdsChannelCreds } from './sources/xds/bootstrap';
+export type { ResourceDump, ResourceStatus } from './sources/xds/xds-client';

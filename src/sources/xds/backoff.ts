@@ -1,4 +1,4 @@
-/** Parameters of {@link ExponentialBackoff}. */
+/** Reconnect backoff parameters (gRPC connection backoff). */
 export interface BackoffOptions {
   /** First delay. Default 1000 ms. */
   readonly initialMs: number;

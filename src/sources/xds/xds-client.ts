@@ -40,7 +40,7 @@ export interface ResourceWatcher<T> {
 /** Cache state of one resource (CSDS `ClientResourceStatus`). */
 export type ResourceStatus = 'requested' | 'acked' | 'nacked' | 'doesNotExist';
 
-/** One resource in {@link XdsClient.dump}. */
+/** One watched resource in a CSDS-like dump (`XdsSource.dump().resources`). */
 export interface ResourceDump {
   readonly typeUrl: string;
   readonly type: string;

@@ -99,7 +99,10 @@ export class XdsSource extends EventEmitter<SourceEvents> implements Source {
     return this.#bootstrap;
   }
 
-  /** The underlying ADS client (for diagnostics). */
+  /**
+   * The underlying ADS client (for diagnostics and tests).
+   * @internal
+   */
   get client(): XdsClient {
     return this.#client;
   }
