@@ -4,12 +4,12 @@ import type * as grpc from '@grpc/grpc-js';
 import type { MeshSnapshot } from '../model/mesh-snapshot';
 import { loadMeshConfigFile, parseMeshConfig } from '../sources/file/mesh-config';
 import { loadGrpc } from '../sources/xds/ads-channel';
-import { decodeMessage, encodeMessage } from '../sources/xds/protos';
 import type {
   WireDeltaDiscoveryRequest,
   WireDiscoveryRequest,
   WireNode,
 } from '../sources/xds/wire-types';
+import { adsServiceDefinition } from './ads-service-definition';
 import { encodeSnapshot, type EncodedResource, type EncodedSnapshot } from './xds-snapshot-encoder';
 
 /** Options of {@link XdsControlPlane}. */
@@ -138,28 +138,7 @@ export class XdsControlPlane extends EventEmitter<XdsControlPlaneEvents> {
     if (this.#server) return this.#port;
     const g = loadGrpc();
     const server = new g.Server();
-    const method = (path: string, req: string, res: string) => ({
-      path,
-      requestStream: true,
-      responseStream: true,
-      requestSerialize: (v: object) => encodeMessage(req, v),
-      requestDeserialize: (b: Buffer) => decodeMessage<object>(req, b),
-      responseSerialize: (v: object) => encodeMessage(res, v),
-      responseDeserialize: (b: Buffer) => decodeMessage<object>(res, b),
-    });
-    const service = {
-      StreamAggregatedResources: method(
-        '/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources',
-        'envoy.service.discovery.v3.DiscoveryRequest',
-        'envoy.service.discovery.v3.DiscoveryResponse',
-      ),
-      DeltaAggregatedResources: method(
-        '/envoy.service.discovery.v3.AggregatedDiscoveryService/DeltaAggregatedResources',
-        'envoy.service.discovery.v3.DeltaDiscoveryRequest',
-        'envoy.service.discovery.v3.DeltaDiscoveryResponse',
-      ),
-    } as unknown as grpc.ServiceDefinition;
-    server.addService(service, {
+    server.addService(adsServiceDefinition(), {
       StreamAggregatedResources: (call: grpc.ServerDuplexStream<object, object>) => this.#onStream(call, 'sotw'),
       DeltaAggregatedResources: (call: grpc.ServerDuplexStream<object, object>) => this.#onStream(call, 'delta'),
     } as unknown as grpc.UntypedServiceImplementation);

@@ -53,16 +53,24 @@ export function protosDir(): string {
   }
 }
 
-/** The protobufjs root over the lean protos, parsed on first use and kept. */
-export function xdsRoot(): Root {
-  if (root) return root;
-  // proto-loader's own loader: same include-path handling (and bundled well-known types) as grpc-js-xds.
+/**
+ * Parses .proto files into a resolved protobufjs root with snake_case names, using proto-loader's
+ * own loader (same include-path handling and bundled well-known types as grpc-js-xds).
+ */
+export function loadProtoRoot(files: readonly string[], includeDirs: readonly string[]): Root {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const util = require('@grpc/proto-loader/build/src/util') as {
     loadProtosWithOptionsSync(files: string[], options: { keepCase: boolean; includeDirs: string[] }): Root;
   };
-  const loaded = util.loadProtosWithOptionsSync(ENTRY_FILES, { keepCase: true, includeDirs: [protosDir()] });
+  const loaded = util.loadProtosWithOptionsSync([...files], { keepCase: true, includeDirs: [...includeDirs] });
   loaded.resolveAll();
+  return loaded;
+}
+
+/** The protobufjs root over the lean protos, parsed on first use and kept. */
+export function xdsRoot(): Root {
+  if (root) return root;
+  const loaded = loadProtoRoot(ENTRY_FILES, [protosDir()]);
   root = loaded;
   return loaded;
 }

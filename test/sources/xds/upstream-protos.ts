@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { Root, Type } from 'protobufjs';
+import { loadProtoRoot } from '../../../src/sources/xds/protos';
 
 const DEPS = path.join(__dirname, '../../../../node_modules/@grpc/grpc-js-xds/deps');
 
@@ -12,12 +13,8 @@ let upstream: Root | undefined;
  */
 export function upstreamRoot(): Root {
   if (upstream) return upstream;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const util = require('@grpc/proto-loader/build/src/util') as {
-    loadProtosWithOptionsSync(files: string[], options: { keepCase: boolean; includeDirs: string[] }): Root;
-  };
   const protobufjsDir = path.dirname(require.resolve('protobufjs/package.json'));
-  upstream = util.loadProtosWithOptionsSync(
+  upstream = loadProtoRoot(
     [
       'envoy/service/discovery/v3/ads.proto',
       'envoy/config/listener/v3/listener.proto',
@@ -41,18 +38,14 @@ export function upstreamRoot(): Root {
       'udpa/type/v1/typed_struct.proto',
       'google/rpc/status.proto',
     ],
-    {
-      keepCase: true,
-      includeDirs: [
-        path.join(DEPS, 'envoy-api'),
-        path.join(DEPS, 'xds'),
-        path.join(DEPS, 'googleapis'),
-        path.join(DEPS, 'protoc-gen-validate'),
-        protobufjsDir,
-      ],
-    },
+    [
+      path.join(DEPS, 'envoy-api'),
+      path.join(DEPS, 'xds'),
+      path.join(DEPS, 'googleapis'),
+      path.join(DEPS, 'protoc-gen-validate'),
+      protobufjsDir,
+    ],
   );
-  upstream.resolveAll();
   return upstream;
 }
 

@@ -6,7 +6,8 @@ import { createMeshSnapshot, type MeshSnapshot } from '../../../src/model/mesh-s
 import type { Route, RouteTable } from '../../../src/model/route-table';
 import { loadGrpc } from '../../../src/sources/xds/ads-channel';
 import type { Clock } from '../../../src/sources/xds/clock';
-import { decodeMessage, encodeMessage, messageNameOf } from '../../../src/sources/xds/protos';
+import { encodeMessage, messageNameOf } from '../../../src/sources/xds/protos';
+import { adsServiceDefinition } from '../../../src/testing/ads-service-definition';
 import { TypeUrl } from '../../../src/sources/xds/type-urls';
 import type { WireDeltaDiscoveryRequest, WireDiscoveryRequest } from '../../../src/sources/xds/wire-types';
 import type { XdsSource } from '../../../src/sources/xds/xds-source';
@@ -194,28 +195,8 @@ export class RawAdsServer {
   async start(port = 0): Promise<void> {
     const g = loadGrpc();
     const server = new g.Server();
-    const m = (path: string, req: string, out: string) => ({
-      path,
-      requestStream: true,
-      responseStream: true,
-      requestSerialize: (v: object) => encodeMessage(req, v),
-      requestDeserialize: (b: Buffer) => decodeMessage<object>(req, b),
-      responseSerialize: (v: object) => encodeMessage(out, v),
-      responseDeserialize: (b: Buffer) => decodeMessage<object>(out, b),
-    });
     server.addService(
-      {
-        StreamAggregatedResources: m(
-          '/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources',
-          'envoy.service.discovery.v3.DiscoveryRequest',
-          'envoy.service.discovery.v3.DiscoveryResponse',
-        ),
-        DeltaAggregatedResources: m(
-          '/envoy.service.discovery.v3.AggregatedDiscoveryService/DeltaAggregatedResources',
-          'envoy.service.discovery.v3.DeltaDiscoveryRequest',
-          'envoy.service.discovery.v3.DeltaDiscoveryResponse',
-        ),
-      } as unknown as grpc.ServiceDefinition,
+      adsServiceDefinition(),
       {
         StreamAggregatedResources: (call: grpc.ServerDuplexStream<object, object>) => this.#add(new RawStream('sotw', call)),
         DeltaAggregatedResources: (call: grpc.ServerDuplexStream<object, object>) => this.#add(new RawStream('delta', call)),

@@ -1,11 +1,10 @@
 import type { DropOverload, LocalityEndpoints, PriorityLevel } from '../../../model/cluster';
 import { createEndpoint, localityKey, type Endpoint, type HealthStatus, type Locality } from '../../../model/endpoint';
-import { decodeMessage } from '../protos';
 import { TypeUrl } from '../type-urls';
 import { perMillion, structToJson } from '../well-known';
 import type { WireClusterLoadAssignment, WireLbEndpoint, WireMetadata } from '../wire-types';
-import { registerResourceType, type DecodeResult, type XdsResourceType } from './resource-type';
-import { asResourceError, invalidField } from './resource-error';
+import { decodeResource, registerResourceType, type XdsResourceType } from './resource-type';
+import { invalidField } from './resource-error';
 
 const UINT32_MAX = 4_294_967_295;
 
@@ -128,15 +127,9 @@ export const CLUSTER_LOAD_ASSIGNMENT_RESOURCE: XdsResourceType<XdsEndpoints> = r
   typeUrl: TypeUrl.CLUSTER_LOAD_ASSIGNMENT,
   kind: 'ClusterLoadAssignment',
   allResourcesRequiredInSotW: false,
-  decode(bytes: Uint8Array): DecodeResult<XdsEndpoints> {
-    let name: string | undefined;
-    try {
-      const cla = decodeMessage<WireClusterLoadAssignment>('envoy.config.endpoint.v3.ClusterLoadAssignment', bytes);
-      name = cla.cluster_name;
-      if (!name) throw invalidField('cluster_name', 'must not be empty');
-      return { name, value: convertLoadAssignment(cla) };
-    } catch (e) {
-      return { name, error: asResourceError(e) };
-    }
-  },
+  decode: (bytes: Uint8Array) =>
+    decodeResource<WireClusterLoadAssignment, XdsEndpoints>('envoy.config.endpoint.v3.ClusterLoadAssignment', bytes, (w) => w.cluster_name, (w) => {
+        if (!w.cluster_name) throw invalidField('cluster_name', 'must not be empty');
+        return convertLoadAssignment(w);
+      }),
 });

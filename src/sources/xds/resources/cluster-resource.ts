@@ -11,8 +11,8 @@ import { durationMs } from '../well-known';
 import type { WireCluster, WireConfigSource, WireOutlierDetection } from '../wire-types';
 import { convertLoadAssignment, type XdsEndpoints } from './cluster-load-assignment-resource';
 import { leastRequestPolicy, ringHashPolicy, selectLoadBalancingPolicy } from './lb-policy-registry';
-import { registerResourceType, type DecodeResult, type XdsResourceType } from './resource-type';
-import { asResourceError, invalidField } from './resource-error';
+import { decodeResource, registerResourceType, type XdsResourceType } from './resource-type';
+import { invalidField } from './resource-error';
 
 /** How a cluster finds its endpoints. */
 export type XdsClusterDiscovery =
@@ -178,15 +178,7 @@ export const CLUSTER_RESOURCE: XdsResourceType<XdsCluster> = registerResourceTyp
   typeUrl: TypeUrl.CLUSTER,
   kind: 'Cluster',
   allResourcesRequiredInSotW: true,
-  decode(bytes: Uint8Array): DecodeResult<XdsCluster> {
-    let name: string | undefined;
-    try {
-      const c = decodeMessage<WireCluster>('envoy.config.cluster.v3.Cluster', bytes);
-      name = c.name;
-      return { name: c.name ?? '', value: convertCluster(c) };
-    } catch (e) {
-      return { name, error: asResourceError(e) };
-    }
-  },
+  decode: (bytes: Uint8Array) =>
+    decodeResource<WireCluster, XdsCluster>('envoy.config.cluster.v3.Cluster', bytes, (w) => w.name, convertCluster),
 });
 

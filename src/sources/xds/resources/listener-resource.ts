@@ -4,8 +4,8 @@ import { TypeUrl } from '../type-urls';
 import { durationMs } from '../well-known';
 import type { WireHttpConnectionManager, WireListener } from '../wire-types';
 import { validateHttpFilters } from './http-filters';
-import { registerResourceType, type DecodeResult, type XdsResourceType } from './resource-type';
-import { asResourceError, invalidField } from './resource-error';
+import { decodeResource, registerResourceType, type XdsResourceType } from './resource-type';
+import { invalidField } from './resource-error';
 import { convertRouteConfiguration } from './route-configuration-resource';
 
 /** A decoded client Listener → model: HCM with RDS name or inline routes (xds-reference §1.10). */
@@ -53,14 +53,6 @@ export const LISTENER_RESOURCE: XdsResourceType<Listener> = registerResourceType
   typeUrl: TypeUrl.LISTENER,
   kind: 'Listener',
   allResourcesRequiredInSotW: true,
-  decode(bytes: Uint8Array): DecodeResult<Listener> {
-    let name: string | undefined;
-    try {
-      const l = decodeMessage<WireListener>('envoy.config.listener.v3.Listener', bytes);
-      name = l.name;
-      return { name: l.name ?? '', value: convertListener(l) };
-    } catch (e) {
-      return { name, error: asResourceError(e) };
-    }
-  },
+  decode: (bytes: Uint8Array) =>
+    decodeResource<WireListener, Listener>('envoy.config.listener.v3.Listener', bytes, (w) => w.name, convertListener),
 });

@@ -1,4 +1,6 @@
 import type { MeshError } from '../../../errors';
+import { decodeMessage } from '../protos';
+import { asResourceError } from './resource-error';
 
 /** The outcome of decoding one resource: its name, and either a value or the reason it is invalid. */
 export type DecodeResult<T> =
@@ -34,4 +36,24 @@ export function registerResourceType<T>(type: XdsResourceType<T>): XdsResourceTy
 /** The resource type registered for a type URL, if any. */
 export function resourceTypeFor(typeUrl: string): XdsResourceType<unknown> | undefined {
   return registry.get(typeUrl);
+}
+
+/**
+ * Decodes `bytes` as `messageName`, takes the resource name with `nameOf` and converts with
+ * `convert`; any failure becomes the resource's error (keeping the name when it was readable).
+ */
+export function decodeResource<W, T>(
+  messageName: string,
+  bytes: Uint8Array,
+  nameOf: (wire: W) => string | undefined,
+  convert: (wire: W) => T,
+): DecodeResult<T> {
+  let name: string | undefined;
+  try {
+    const wire = decodeMessage<W>(messageName, bytes);
+    name = nameOf(wire);
+    return { name: name ?? '', value: convert(wire) };
+  } catch (e) {
+    return { name, error: asResourceError(e) };
+  }
 }

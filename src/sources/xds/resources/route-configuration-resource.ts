@@ -11,10 +11,9 @@ import type {
   VirtualHost,
 } from '../../../model/route-table';
 import { checkRe2 } from '../../file/re2-check';
-import { decodeMessage } from '../protos';
 import { TypeUrl } from '../type-urls';
 import { durationMs, perMillion } from '../well-known';
-import { asResourceError, invalidField } from './resource-error';
+import { invalidField } from './resource-error';
 import type {
   WireHashPolicy,
   WireHeaderMatcher,
@@ -24,7 +23,7 @@ import type {
   WireStringMatcher,
   WireVirtualHost,
 } from '../wire-types';
-import { registerResourceType, type DecodeResult, type XdsResourceType } from './resource-type';
+import { decodeResource, registerResourceType, type XdsResourceType } from './resource-type';
 import { validateFilterConfigOverrides } from './http-filters';
 
 const UINT32_MAX = 4_294_967_295;
@@ -303,15 +302,9 @@ export const ROUTE_CONFIGURATION_RESOURCE: XdsResourceType<RouteTable> = registe
   typeUrl: TypeUrl.ROUTE_CONFIGURATION,
   kind: 'RouteConfiguration',
   allResourcesRequiredInSotW: false,
-  decode(bytes: Uint8Array): DecodeResult<RouteTable> {
-    let name: string | undefined;
-    try {
-      const rc = decodeMessage<WireRouteConfiguration>('envoy.config.route.v3.RouteConfiguration', bytes);
-      name = rc.name;
-      if (!name) throw invalidField('name', 'must not be empty');
-      return { name, value: convertRouteConfiguration(rc) };
-    } catch (e) {
-      return { name, error: asResourceError(e) };
-    }
-  },
+  decode: (bytes: Uint8Array) =>
+    decodeResource<WireRouteConfiguration, RouteTable>('envoy.config.route.v3.RouteConfiguration', bytes, (w) => w.name, (w) => {
+        if (!w.name) throw invalidField('name', 'must not be empty');
+        return convertRouteConfiguration(w);
+      }),
 });
