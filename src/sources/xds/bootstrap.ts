@@ -176,7 +176,7 @@ function readFile(file: string, field: string): string {
  * the file named by `GRPC_XDS_BOOTSTRAP`, else from the JSON in `GRPC_XDS_BOOTSTRAP_CONFIG`.
  */
 export function loadBootstrap(input?: string | object, env: NodeJS.ProcessEnv = process.env): XdsBootstrap {
-  if (input !== undefined && typeof input === 'object') return parseBootstrap(input);
+  if (input !== undefined && typeof input !== 'string') return parseBootstrap(input);
   if (typeof input === 'string') {
     if (input.trimStart().startsWith('{')) return parseBootstrap(parseJson(input, 'bootstrap'));
     return parseBootstrap(parseJson(readFile(input, 'bootstrap'), 'bootstrap'));
