@@ -10,6 +10,7 @@ import { Router } from '../routing/router';
 import { FileSource } from '../sources/file/file-source';
 import type { NacosSourceOptions } from '../sources/nacos/nacos-source-options';
 import type { Source } from '../sources/source';
+import type { XdsSourceOptions } from '../sources/xds/xds-source';
 import { normalizeMeshClientOptions, type MeshClientOptions, type NormalizedMeshClientOptions } from './mesh-client-options';
 import { createPickSuccess, pickFailure, type PickFailure, type PickResult, type RoutePolicy } from './pick-result';
 import { parseTargetName } from './target-name';
@@ -47,6 +48,12 @@ export interface ReadyOptions {
 
 // Protocol sources are loaded only when configured: an app on the file source never loads gRPC,
 // protobuf or the Nacos code (start-up time and memory are budgeted).
+function createXdsSource(options: XdsSourceOptions): Source {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { XdsSource } = require('../sources/xds/xds-source') as typeof import('../sources/xds/xds-source');
+  return new XdsSource(options);
+}
+
 function createNacosSource(options: NacosSourceOptions): Source {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { NacosSource } = require('../sources/nacos/nacos-source') as typeof import('../sources/nacos/nacos-source');
@@ -91,6 +98,7 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     this.#options = normalizeMeshClientOptions(options);
     const sources: Source[] = [];
     if (this.#options.file) sources.push(new FileSource(this.#options.file));
+    if (this.#options.xds) sources.push(createXdsSource(this.#options.xds));
     if (this.#options.nacos) sources.push(createNacosSource(this.#options.nacos));
     sources.push(...this.#options.sources);
     if (sources.length === 0) {
