@@ -13,3 +13,4 @@ export type {
 } from './xds-control-plane';
 export * from './nacos-server';
 export type { NacosInstance } from '../sources/nacos/nacos-messages';
+export type { WireNode, WireDiscoveryRequest, WireDeltaDiscoveryRequest, WireStatus, WireLocality, WireStruct, WireValue } from '../sources/xds/wire-types';
