@@ -83,13 +83,14 @@ export class NacosNamingClient extends EventEmitter<NacosNamingEvents> {
 
   /**
    * Publishes this process's instances of a service (one → InstanceRequest, several →
-   * BatchInstanceRequest; either replaces the previous set, rule N2). Kept for redo; resolves
-   * when the server accepted it.
+   * BatchInstanceRequest; either replaces the previous set, rule N2). Kept for redo; while
+   * connected, resolves when the server accepted it, otherwise at once (sent on connect).
    */
   async register(group: string, service: string, instances: readonly NacosInstance[]): Promise<void> {
     const r: Registration = { group, service, instances: instances.map((i) => ({ ...i, ephemeral: true })) };
     this.#registrations.set(groupedServiceName(group, service), r);
-    await this.#sendRegistration(r);
+    // Not connected yet: the redo on 'connected' sends it; sending now as well would register twice.
+    if (this.rpc.connected) await this.#sendRegistration(r);
   }
 
   /** Removes this process's instances of a service. */
@@ -104,7 +105,8 @@ export class NacosNamingClient extends EventEmitter<NacosNamingEvents> {
   async subscribe(group: string, service: string): Promise<void> {
     const key = groupedServiceName(group, service);
     this.#subscriptions.set(key, { group, service });
-    await this.#sendSubscribe(group, service, true);
+    // Not connected yet: the redo on 'connected' subscribes; sending now as well would subscribe twice.
+    if (this.rpc.connected) await this.#sendSubscribe(group, service, true);
   }
 
   async #sendSubscribe(group: string, service: string, subscribe: boolean): Promise<void> {

@@ -128,6 +128,21 @@ describe('NacosSource', () => {
     await second;
   });
 
+  it('subscribes and registers once at start-up, not once more on the first connect (regression: a doubled push)', async () => {
+    const srv = await server();
+    srv.registerInstance({ serviceName: 'orders', ip: '10.0.0.1', port: 80 });
+    const seen: string[] = [];
+    srv.on('request', (type) => seen.push(type));
+    const src = source({ servers: [srv.serverEntry], register: { service: 'node-app', ip: '127.0.0.1', port: 9000 } });
+    src.watch('orders');
+    const first = changedUntil(src, (s) => s.listeners.has(KEY));
+    await src.start();
+    await first;
+    await until(() => srv.instances({ serviceName: 'node-app' }).length === 1, 'registration');
+    assert.equal(seen.filter((t) => t === 'SubscribeServiceRequest').length, 1);
+    assert.equal(seen.filter((t) => t === 'InstanceRequest').length, 1);
+  });
+
   it('keeps the last instances when a push has none (push-empty protection), and applies it when off', async () => {
     for (const protect of [true, false]) {
       const srv = await server();
