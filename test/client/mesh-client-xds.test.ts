@@ -79,6 +79,15 @@ for (const delta of [false, true]) {
       await until(mesh, () => v2Share(mesh!, 'xds:///reviews', 100) === 1);
     });
 
+    it('rejects ready() and fails picks with MESH_ERR_DOES_NOT_EXIST for a listener the control plane never sends', async () => {
+      mesh = new MeshClient({ xds: { bootstrap: cp.bootstrap(), delta, resourceTimeoutMs: 200 } });
+      await mesh.ready(['xds:///reviews'], { timeoutMs: 5000 });
+      await assert.rejects(mesh.ready(['xds:///ratings'], { timeoutMs: 5000 }), (e: { code?: string }) => e.code === 'MESH_ERR_DOES_NOT_EXIST');
+      const r = mesh.pick('xds:///ratings');
+      assert.equal(!r.ok && r.error.code, 'MESH_ERR_DOES_NOT_EXIST');
+      assert.ok(mesh.pick('xds:///reviews').ok, 'other targets are unaffected');
+    });
+
     it('starts from the on-disk cache when the control plane is unreachable', async () => {
       const first = new MeshClient({ xds: { bootstrap: cp.bootstrap(), delta }, cacheDir: dir });
       await first.ready(['xds:///reviews'], { timeoutMs: 5000 });
