@@ -1,0 +1,96 @@
+import { InvalidConfigError } from '../errors';
+import type { Source } from '../sources/source';
+
+/** How routing reads requests. */
+export type RoutingMode = 'http' | 'grpc';
+
+/** The file source: a watched mesh.yaml / mesh.json. */
+export interface FileSourceConfig {
+  /** Path of the file. */
+  path: string;
+  /** Coalesce bursts of file events for this long before re-reading. Default 100 ms. */
+  debounceMs?: number;
+}
+
+/** Options of {@link MeshClient}. Validated at construction; invalid options throw `MESH_ERR_INVALID_CONFIG`. */
+export interface MeshClientOptions {
+  /** A mesh.yaml/json path (or config): the embedded default source. */
+  file?: string | FileSourceConfig;
+  /**
+   * Extra sources (see `sidecarless/experimental`), consulted after the built-in ones in the order
+   * given.
+   */
+  sources?: readonly Source[];
+  /**
+   * Directory for the last good state of every source. Written atomically after each accepted
+   * update; loaded at start so `pick()` works when no control plane answers. Default: none.
+   */
+  cacheDir?: string;
+  /**
+   * `http` (default): query-parameter matchers apply and `:method`/`:path`/`:authority` are
+   * matchable. `grpc`: gRPC semantics (routes with query matchers never match, `-bin` headers absent).
+   */
+  routingMode?: RoutingMode;
+  /** Default timeout of {@link MeshClient.ready}, in ms. Default 10,000. */
+  readyTimeoutMs?: number;
+}
+
+/** Options after validation and defaults. */
+export interface NormalizedMeshClientOptions {
+  readonly file: Readonly<Required<FileSourceConfig>> | undefined;
+  readonly sources: readonly Source[];
+  readonly cacheDir: string | undefined;
+  readonly routingMode: RoutingMode;
+  readonly readyTimeoutMs: number;
+}
+
+function nonEmptyString(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw new InvalidConfigError(field, 'must be a non-empty string');
+  return value;
+}
+
+function positiveInt(value: unknown, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new InvalidConfigError(field, `must be a non-negative integer, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+const KNOWN_KEYS = new Set(['file', 'xds', 'nacos', 'sources', 'cacheDir', 'routingMode', 'readyTimeoutMs']);
+
+/** Validates and normalises client options (the built-in xds/nacos options are validated by their sources). */
+export function normalizeMeshClientOptions(options: MeshClientOptions): NormalizedMeshClientOptions {
+  if (options === null || typeof options !== 'object') throw new InvalidConfigError('options', 'must be an object');
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_KEYS.has(key)) throw new InvalidConfigError(key, 'unknown option');
+  }
+  let file: Required<FileSourceConfig> | undefined;
+  if (options.file !== undefined) {
+    const f = typeof options.file === 'string' ? { path: options.file } : options.file;
+    if (f === null || typeof f !== 'object') throw new InvalidConfigError('file', 'must be a path or { path }');
+    file = Object.freeze({
+      path: nonEmptyString(f.path, typeof options.file === 'string' ? 'file' : 'file.path'),
+      debounceMs: positiveInt(f.debounceMs, 'file.debounceMs', 100),
+    });
+  }
+  const sources = options.sources ?? [];
+  if (!Array.isArray(sources)) throw new InvalidConfigError('sources', 'must be an array of sources');
+  sources.forEach((s: unknown, i) => {
+    const src = s as Partial<Source> | null;
+    if (src === null || typeof src !== 'object' || typeof src.watch !== 'function' || typeof src.scheme !== 'string') {
+      throw new InvalidConfigError(`sources[${i}]`, 'must implement the Source interface');
+    }
+  });
+  const routingMode = options.routingMode ?? 'http';
+  if (routingMode !== 'http' && routingMode !== 'grpc') {
+    throw new InvalidConfigError('routingMode', `must be "http" or "grpc", got ${JSON.stringify(routingMode)}`);
+  }
+  return Object.freeze({
+    file,
+    sources: Object.freeze([...sources]),
+    cacheDir: options.cacheDir === undefined ? undefined : nonEmptyString(options.cacheDir, 'cacheDir'),
+    routingMode,
+    readyTimeoutMs: positiveInt(options.readyTimeoutMs, 'readyTimeoutMs', 10_000),
+  });
+}
