@@ -1,6 +1,6 @@
 import { getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 import { createMeshDispatcher, type MeshDispatcherOptions } from './mesh-dispatcher';
-import type { MeshPicker } from './mesh-request';
+import type { MeshPicker } from '../outbound/mesh-picker';
 
 /**
  * Routes every request of the process's global dispatcher (Node's `fetch`, undici's `request`)

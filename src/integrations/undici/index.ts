@@ -6,6 +6,6 @@ export { meshInterceptor, type MeshInterceptorOptions } from './mesh-interceptor
 export { createMeshDispatcher, type MeshDispatcherOptions } from './mesh-dispatcher';
 export { createMeshFetch, type MeshFetch } from './mesh-fetch';
 export { installGlobalDispatcher } from './global-dispatcher';
-export type { MeshPicker } from './mesh-request';
-export { defaultTargetsOf, type TargetsOf } from './origin-target';
-export { runWithMeshContext, currentMeshContext, type MeshContextHeaders } from '../context/mesh-context';
+export type { MeshPicker } from '../outbound/mesh-picker';
+export { defaultTargetsOf, type TargetsOf } from '../outbound/origin-target';
+export { runWithMeshContext, currentMeshContext, type MeshContextHeaders } from '../outbound/mesh-context';

@@ -1,6 +1,6 @@
 import { Agent, type Dispatcher } from 'undici';
 import { meshInterceptor, type MeshInterceptorOptions } from './mesh-interceptor';
-import type { MeshPicker } from './mesh-request';
+import type { MeshPicker } from '../outbound/mesh-picker';
 
 /** Options of {@link createMeshDispatcher}. */
 export interface MeshDispatcherOptions extends MeshInterceptorOptions {

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { createMeshDispatcher, type MeshDispatcherOptions } from './mesh-dispatcher';
-import type { MeshPicker } from './mesh-request';
+import type { MeshPicker } from '../outbound/mesh-picker';
 
 /** A `fetch` bound to a mesh dispatcher; the handles hang on the function. */
 export interface MeshFetch {

@@ -1,9 +1,9 @@
 import type { Dispatcher } from 'undici';
-import type { PickResult } from '../../client/pick-result';
-import { ErrorCode, InvalidConfigError } from '../../errors';
-import { currentMeshContext } from '../context/mesh-context';
-import { MeshRequest, pickError, type MeshPicker } from './mesh-request';
-import { defaultTargetsOf, OriginTargets, type TargetsOf } from './origin-target';
+import { InvalidConfigError } from '../../errors';
+import { currentMeshContext } from '../outbound/mesh-context';
+import { pickError, pickFirstKnown, type MeshPicker } from '../outbound/mesh-picker';
+import { MeshRequest } from './mesh-request';
+import { defaultTargetsOf, OriginTargets, type TargetsOf } from '../outbound/origin-target';
 import { normalizeOutgoingHeaders } from './request-headers';
 
 /** Options of {@link meshInterceptor}. */
@@ -16,11 +16,6 @@ export interface MeshInterceptorOptions {
   targetsOf?: TargetsOf;
   /** Source of randomness for back-off jitter, in [0, 1). Default `Math.random`. */
   random?: () => number;
-}
-
-/** Whether a failed pick means "not a mesh target" (pass through) rather than a routing failure. */
-function isUnknown(result: PickResult): boolean {
-  return !result.ok && (result.error.code === ErrorCode.UNKNOWN_TARGET || result.error.code === ErrorCode.DOES_NOT_EXIST);
 }
 
 /**
@@ -59,17 +54,9 @@ export function meshInterceptor(mesh: MeshPicker, options: MeshInterceptorOption
       if (origin === undefined || origin.targets.length === 0) return dispatch(opts, handler);
       const headers = normalizeOutgoingHeaders(opts.headers, currentMeshContext());
       const ctx = { path: opts.path, method: opts.method, headers, authority: origin.host };
-      let target = '';
-      let result: PickResult | undefined;
-      for (const candidate of origin.targets) {
-        const r = mesh.pick(candidate, ctx);
-        if (!isUnknown(r)) {
-          target = candidate;
-          result = r;
-          break;
-        }
-      }
-      if (result === undefined) return dispatch(opts, handler);
+      const picked = pickFirstKnown(mesh, origin.targets, ctx);
+      if (picked === undefined) return dispatch(opts, handler);
+      const { target, result } = picked;
       if (!result.ok) {
         handler.onResponseError?.(null as unknown as Dispatcher.DispatchController, pickError(result));
         return true;

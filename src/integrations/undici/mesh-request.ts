@@ -1,19 +1,15 @@
 import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import type { PickResult, PickSuccess } from '../../client/pick-result';
+import type { PickSuccess } from '../../client/pick-result';
 import { ErrorCode, MeshError } from '../../errors';
 import type { RetryPolicy } from '../../model/route-table';
 import type { RequestContext } from '../../routing/request-context';
+import { pickError, type MeshPicker } from '../outbound/mesh-picker';
 import { AttemptHandler, type AttemptOwner } from './attempt-handler';
 import { MeshDispatchController, type ControllerOwner } from './mesh-dispatch-controller';
 import { classifyAttemptError, retriesFailure, retriesStatus, retryBackoffMs } from './retry-conditions';
 
 type IncomingHeaders = Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseStart']>>[2];
-
-/** Picks endpoints for a request; the part of `MeshClient` the interceptor uses. */
-export interface MeshPicker {
-  pick(target: string, ctx?: RequestContext): PickResult;
-}
 
 /** Everything one logical request needs. */
 export interface MeshRequestInit {
@@ -29,11 +25,6 @@ export interface MeshRequestInit {
   readonly dispatch: Dispatcher.Dispatch;
   readonly handler: Dispatcher.DispatchHandler;
   readonly random: () => number;
-}
-
-/** Converts a failed pick into the error the caller sees. */
-export function pickError(result: Extract<PickResult, { ok: false }>): MeshError {
-  return new MeshError(result.error.code, result.error.message);
 }
 
 function isReplayable(body: unknown): boolean {

@@ -1,4 +1,4 @@
-import type { MeshContextHeaders } from '../context/mesh-context';
+import type { MeshContextHeaders } from '../outbound/mesh-context';
 
 /** Outgoing request headers with lower-case names, as the mesh interceptor forwards them. */
 export type OutgoingHeaders = Record<string, string | string[]>;

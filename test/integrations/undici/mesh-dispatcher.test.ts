@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { Agent, request, getGlobalDispatcher, type Dispatcher } from 'undici';
 import type { MeshClient } from '../../../src/client/mesh-client';
 import { ErrorCode } from '../../../src/errors';
-import { runWithMeshContext } from '../../../src/integrations/context/mesh-context';
+import { runWithMeshContext } from '../../../src/integrations/outbound/mesh-context';
 import { createMeshDispatcher, createMeshFetch, installGlobalDispatcher, meshInterceptor } from '../../../src/integrations/undici/index';
 import { closedPort, startBackend, testTls, type TestBackend } from '../support/http-backend';
 import { retryPolicy, testMesh, testSnapshot, type TestCluster, type TestRoute } from '../support/mesh-fixture';
