@@ -6,3 +6,4 @@
 export type { Source, SourceEvents, TargetStatus } from './sources/source';
 export type { ClusterBalancer, EndpointPick, ClusterPickFailure } from './balancing/balancer';
 export { StaticSource } from './sources/static/static-source';
+export * from './balancing/index';

@@ -1,0 +1,12 @@
+export type { CallOutcome, ClusterBalancer, ClusterPickFailure, ClusterStats, EndpointPick } from './balancer';
+export type { BalancerClock } from './balancer-clock';
+export { createClusterBalancer, type ClusterBalancerOptions } from './cluster-balancer';
+export type {
+  EndpointLoad,
+  EndpointPicker,
+  LbPolicyConfig,
+  LbPolicyDefinition,
+  PickerContext,
+  PickerEntry,
+} from './endpoint-picker';
+export { createEndpointPicker, registerLbPolicy, resolveLbPolicy } from './lb-policy-registry';

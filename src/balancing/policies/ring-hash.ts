@@ -1,0 +1,118 @@
+import { InvalidConfigError } from '../../errors';
+import { CLUSTER_DEFAULTS, type RingHashPolicy } from '../../model/cluster';
+import { xxh64 } from '../../hashing/xxh64';
+import type { EndpointPicker, LbPolicyDefinition, PickerContext, PickerEntry } from '../endpoint-picker';
+import { HashTablePicker } from './hash-table-picker';
+
+/** The endpoint key hashed into the ring: the `hash_key` metadata override, else the address. */
+export function ringKey(entry: PickerEntry): string {
+  return entry.endpoint.hashKey || entry.endpoint.address;
+}
+
+/** A built ring: entry hashes sorted ascending (unsigned 64-bit) and the entry index owning each. */
+export interface Ring {
+  readonly hashes: BigUint64Array;
+  readonly owners: Int32Array;
+}
+
+/**
+ * Builds the A42 ring (identical to Envoy and grpc-go): weights normalised to sum 1,
+ * `scale = min(ceil(minWeight × minRingSize) / minWeight, maxRingSize)`; endpoints walked in key
+ * order, each appending entries `XXH64("<key>_<i>")` while the running count is below the running
+ * target `Σ scale × w`; then entries sorted by hash.
+ */
+export function buildRing(entries: readonly PickerEntry[], minRingSize: number, maxRingSize: number): Ring {
+  let total = 0;
+  for (const e of entries) total += e.weight;
+  let minWeight = Infinity;
+  for (const e of entries) minWeight = Math.min(minWeight, e.weight / total);
+  const scale = Math.min(Math.ceil(minWeight * minRingSize) / minWeight, maxRingSize);
+  const capacity = Math.ceil(scale);
+
+  const order = entries.map((_, i) => i);
+  const keys = entries.map(ringKey);
+  order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
+
+  const rawHashes = new BigUint64Array(capacity);
+  const rawOwners = new Int32Array(capacity);
+  let count = 0;
+  let current = 0;
+  let target = 0;
+  for (const i of order) {
+    target += scale * (entries[i]!.weight / total);
+    let n = 0;
+    // `count < capacity` only guards against float rounding pushing one entry past ceil(scale).
+    while (current < target && count < capacity) {
+      rawHashes[count] = xxh64(`${keys[i]}_${n}`);
+      rawOwners[count] = i;
+      count++;
+      n++;
+      current++;
+    }
+  }
+
+  const perm = new Uint32Array(count);
+  for (let k = 0; k < count; k++) perm[k] = k;
+  perm.sort((a, b) => {
+    const ha = rawHashes[a]!;
+    const hb = rawHashes[b]!;
+    return ha < hb ? -1 : ha > hb ? 1 : 0;
+  });
+  const hashes = new BigUint64Array(count);
+  const owners = new Int32Array(count);
+  for (let k = 0; k < count; k++) {
+    hashes[k] = rawHashes[perm[k]!]!;
+    owners[k] = rawOwners[perm[k]!]!;
+  }
+  return { hashes, owners };
+}
+
+/**
+ * Looks the request hash up on the ring: the first entry whose hash is >= the request hash,
+ * wrapping to the first entry (binary search). Ejected owners are skipped by walking on to the
+ * next entries (A42's "next distinct endpoint"); see {@link HashTablePicker}.
+ */
+class RingHashPicker extends HashTablePicker {
+  readonly #hashes: BigUint64Array;
+
+  constructor(entries: readonly PickerEntry[], ring: Ring, random: () => number) {
+    super(entries, ring.owners, random);
+    this.#hashes = ring.hashes;
+  }
+
+  protected startSlot(requestHash: bigint): number {
+    const hashes = this.#hashes;
+    const size = hashes.length;
+    let lo = 0;
+    let hi = size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (hashes[mid]! < requestHash) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === size ? 0 : lo;
+  }
+}
+
+/** Largest ring accepted (A42, Envoy). */
+const MAX_RING_SIZE = CLUSTER_DEFAULTS.ringHash.maxRingSize;
+
+/** Consistent hashing on a ring (A42, A76). */
+export const ringHash: LbPolicyDefinition<RingHashPolicy> = {
+  scope: 'priority',
+  usesRequestHash: true,
+  validate(config: RingHashPolicy, path: string): void {
+    for (const field of ['minRingSize', 'maxRingSize'] as const) {
+      const v = config[field];
+      if (!Number.isInteger(v) || v < 1 || v > MAX_RING_SIZE) {
+        throw new InvalidConfigError(`${path}.${field}`, `must be an integer 1..${MAX_RING_SIZE}, got ${v}`);
+      }
+    }
+    if (config.minRingSize > config.maxRingSize) {
+      throw new InvalidConfigError(`${path}.minRingSize`, `must not exceed maxRingSize (${config.maxRingSize})`);
+    }
+  },
+  create(entries: readonly PickerEntry[], config: RingHashPolicy, context: PickerContext): EndpointPicker {
+    return new RingHashPicker(entries, buildRing(entries, config.minRingSize, config.maxRingSize), context.random);
+  },
+};
