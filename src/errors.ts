@@ -33,6 +33,8 @@ export const ErrorCode = {
   CLOSED: 'MESH_ERR_CLOSED',
   /** The on-disk cache file could not be read or parsed; it was ignored. */
   CACHE_CORRUPT: 'MESH_ERR_CACHE_CORRUPT',
+  /** The last-good cache could not be written (disk full, permissions); serving is unaffected. */
+  CACHE_WRITE_FAILED: 'MESH_ERR_CACHE_WRITE_FAILED',
   /** Authentication with a control plane failed. */
   AUTH_FAILED: 'MESH_ERR_AUTH_FAILED',
   /** A source reported a transport or protocol failure (the last good state still serves). */
