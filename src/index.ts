@@ -9,3 +9,19 @@ export type { CallOutcome, ClusterStats } from './balancing/balancer';
 export { parseMeshConfig, loadMeshConfigFile, meshConfigToSnapshot } from './sources/file/mesh-config';
 export type { MeshConfigOptions } from './sources/file/mesh-config';
 export type { ConfigFormat, ConfigTextOptions } from './sources/file/config-text';
+export { Router, validateRouteTable, type RouterOptions, type CompiledRoute } from './routing/router';
+export type { RoutingMode } from './routing/routing-mode';
+export { validateRe2 } from './routing/safe-regex';
+export { effectiveTimeoutMs } from './routing/timeout';
+export {
+  normalizeRetryPolicy,
+  validateRetryPolicy,
+  isRetriableHttpStatus,
+  isRetriableHttpFailure,
+  retriableGrpcCodes,
+  maxGrpcAttempts,
+  maxHttpAttempts,
+  backoffMs,
+  type RetryPolicyInput,
+  type HttpFailureKind,
+} from './routing/retry-policy';
