@@ -7,7 +7,8 @@ import type { RequestContext } from '../../routing/request-context';
 import { pickError, type MeshPicker } from '../outbound/mesh-picker';
 import { AttemptHandler, type AttemptOwner } from './attempt-handler';
 import { MeshDispatchController, type ControllerOwner } from './mesh-dispatch-controller';
-import { classifyAttemptError, retriesFailure, retriesStatus, retryBackoffMs } from './retry-conditions';
+import { backoffMs, isRetriableHttpFailure, isRetriableHttpStatus } from '../../routing/retry-policy';
+import { classifyAttemptError } from './attempt-failure';
 
 type IncomingHeaders = Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseStart']>>[2];
 
@@ -102,7 +103,7 @@ export class MeshRequest implements AttemptOwner, ControllerOwner {
 
   attemptHeaders(attempt: AttemptHandler, statusCode: number, headers: IncomingHeaders, statusMessage: string | undefined): void {
     if (attempt !== this.#attempt || this.#phase !== 'attempt') return;
-    if (this.#canRetry() && retriesStatus(this.#retryPolicy!, statusCode)) {
+    if (this.#canRetry() && isRetriableHttpStatus(this.#retryPolicy!, statusCode)) {
       // Drain this response (keeping the connection) and retry when it ends.
       attempt.report(false);
       this.#phase = 'discarding';
@@ -135,7 +136,7 @@ export class MeshRequest implements AttemptOwner, ControllerOwner {
     this.#controller.target = undefined;
     attempt.report(false);
     if (this.#phase === 'discarding') this.#retry();
-    else if (this.#phase === 'attempt' && this.#canRetry() && retriesFailure(this.#retryPolicy!, classifyAttemptError(error, attempt.connected))) {
+    else if (this.#phase === 'attempt' && this.#canRetry() && isRetriableHttpFailure(this.#retryPolicy!, classifyAttemptError(error, attempt.connected))) {
       this.#retry();
     } else this.#fail(error);
   }
@@ -158,7 +159,7 @@ export class MeshRequest implements AttemptOwner, ControllerOwner {
     if (attempt !== this.#attempt || this.#phase !== 'attempt') return;
     const error = new MeshError(ErrorCode.TIMEOUT, `${this.#init.target}: no response within the per-try timeout of ${perTryMs} ms`);
     attempt.abandon(error);
-    if (this.#canRetry() && retriesFailure(this.#retryPolicy!, 'per-try-timeout')) this.#retry();
+    if (this.#canRetry() && isRetriableHttpFailure(this.#retryPolicy!, 'reset')) this.#retry();
     else this.#fail(error);
   }
 
@@ -174,7 +175,7 @@ export class MeshRequest implements AttemptOwner, ControllerOwner {
     this.#attempt = undefined;
     this.#phase = 'backoff';
     this.#retries += 1;
-    const delay = retryBackoffMs(this.#retryPolicy!, this.#retries, this.#init.random);
+    const delay = backoffMs(this.#retries, this.#retryPolicy!, this.#init.random);
     this.#backoffTimer = setTimeout(() => {
       this.#backoffTimer = undefined;
       // Every retry picks again: the balancer may now avoid the endpoint that failed.
