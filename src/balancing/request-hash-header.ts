@@ -1,4 +1,4 @@
-import { xxh64 } from '../hashing/xxh64';
+import { requestValueHashes } from '../hashing/hash-memo';
 import type { HeaderBag } from '../routing/request-context';
 
 /**
@@ -11,5 +11,5 @@ export function hashRequestHeader(headers: HeaderBag | undefined, name: string):
   if (headers === undefined || name.endsWith('-bin')) return undefined;
   const value = headers[name];
   if (value === undefined) return undefined;
-  return xxh64(typeof value === 'string' ? value : value.join(','));
+  return requestValueHashes.hash(typeof value === 'string' ? value : value.join(','));
 }

@@ -1,8 +1,9 @@
 import { InvalidConfigError } from '../errors';
+import type { NacosSourceOptions } from '../sources/nacos/nacos-source-options';
 import type { Source } from '../sources/source';
+import type { XdsSourceOptions } from '../sources/xds/xds-source';
 
-/** How routing reads requests. */
-export type RoutingMode = 'http' | 'grpc';
+import type { RoutingMode } from '../routing/routing-mode';
 
 /** The file source: a watched mesh.yaml / mesh.json. */
 export interface FileSourceConfig {
@@ -16,6 +17,16 @@ export interface FileSourceConfig {
 export interface MeshClientOptions {
   /** A mesh.yaml/json path (or config): the embedded default source. */
   file?: string | FileSourceConfig;
+  /**
+   * An xDS control plane (istiod or any ADS server): bootstrap from `GRPC_XDS_BOOTSTRAP`,
+   * `GRPC_XDS_BOOTSTRAP_CONFIG` or `bootstrap`. `{}` uses the environment. See docs/xds.md.
+   */
+  xds?: XdsSourceOptions;
+  /**
+   * A Nacos 2.x cluster over its gRPC protocol: subscribe, pushes, self-registration, canary rules
+   * from config. See docs/nacos.md. Validated by the source at construction.
+   */
+  nacos?: NacosSourceOptions;
   /**
    * Extra sources (see `sidecarless/experimental`), consulted after the built-in ones in the order
    * given.
@@ -38,6 +49,8 @@ export interface MeshClientOptions {
 /** Options after validation and defaults. */
 export interface NormalizedMeshClientOptions {
   readonly file: Readonly<Required<FileSourceConfig>> | undefined;
+  readonly xds: XdsSourceOptions | undefined;
+  readonly nacos: NacosSourceOptions | undefined;
   readonly sources: readonly Source[];
   readonly cacheDir: string | undefined;
   readonly routingMode: RoutingMode;
@@ -86,8 +99,14 @@ export function normalizeMeshClientOptions(options: MeshClientOptions): Normaliz
   if (routingMode !== 'http' && routingMode !== 'grpc') {
     throw new InvalidConfigError('routingMode', `must be "http" or "grpc", got ${JSON.stringify(routingMode)}`);
   }
+  for (const key of ['xds', 'nacos'] as const) {
+    const value: unknown = options[key];
+    if (value !== undefined && (value === null || typeof value !== 'object')) throw new InvalidConfigError(key, 'must be an object');
+  }
   return Object.freeze({
     file,
+    xds: options.xds,
+    nacos: options.nacos,
     sources: Object.freeze([...sources]),
     cacheDir: options.cacheDir === undefined ? undefined : nonEmptyString(options.cacheDir, 'cacheDir'),
     routingMode,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import type { ClusterBalancer, ClusterPickFailure, ClusterStats } from '../balancing/balancer';
 import { createClusterBalancer } from '../balancing/cluster-balancer';
@@ -7,7 +8,9 @@ import { routeTableOf, type MeshSnapshot } from '../model/mesh-snapshot';
 import type { RequestContext } from '../routing/request-context';
 import { Router } from '../routing/router';
 import { FileSource } from '../sources/file/file-source';
+import type { NacosSourceOptions } from '../sources/nacos/nacos-source-options';
 import type { Source } from '../sources/source';
+import type { XdsSourceOptions } from '../sources/xds/xds-source';
 import { normalizeMeshClientOptions, type MeshClientOptions, type NormalizedMeshClientOptions } from './mesh-client-options';
 import { createPickSuccess, pickFailure, type PickFailure, type PickResult, type RoutePolicy } from './pick-result';
 import { parseTargetName } from './target-name';
@@ -43,6 +46,20 @@ export interface ReadyOptions {
   timeoutMs?: number;
 }
 
+// Protocol sources are loaded only when configured: an app on the file source never loads gRPC,
+// protobuf or the Nacos code (start-up time and memory are budgeted).
+function createXdsSource(options: XdsSourceOptions): Source {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { XdsSource } = require('../sources/xds/xds-source') as typeof import('../sources/xds/xds-source');
+  return new XdsSource(options);
+}
+
+function createNacosSource(options: NacosSourceOptions): Source {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { NacosSource } = require('../sources/nacos/nacos-source') as typeof import('../sources/nacos/nacos-source');
+  return new NacosSource(options);
+}
+
 const EMPTY_BALANCERS: ReadonlyMap<string, ClusterBalancer> = new Map();
 const NO_POLICY_TIMEOUT = undefined;
 
@@ -51,6 +68,8 @@ interface SourceBinding {
   readonly source: Source;
   readonly balancers: Map<string, ClusterBalancer>;
   applied: MeshSnapshot | undefined;
+  /** The snapshot loaded from the cache, never written back. */
+  restored: MeshSnapshot | undefined;
 }
 
 /**
@@ -67,6 +86,8 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
   readonly #store: LastGoodStore | undefined;
   readonly #started: Promise<void>;
   readonly #waiters = new Set<() => void>();
+  /** Hashed by `channelId` hash policies: per-client affinity that survives route updates. */
+  readonly #channelId = randomBytes(8).readBigUInt64BE();
   #closed = false;
 
   /**
@@ -77,6 +98,8 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     this.#options = normalizeMeshClientOptions(options);
     const sources: Source[] = [];
     if (this.#options.file) sources.push(new FileSource(this.#options.file));
+    if (this.#options.xds) sources.push(createXdsSource(this.#options.xds));
+    if (this.#options.nacos) sources.push(createNacosSource(this.#options.nacos));
     sources.push(...this.#options.sources);
     if (sources.length === 0) {
       throw new MeshError(ErrorCode.INVALID_CONFIG, 'options: configure at least one source (file, xds, nacos or sources)');
@@ -87,10 +110,10 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
   }
 
   #bind(source: Source): void {
-    const binding: SourceBinding = { source, balancers: new Map(), applied: undefined };
+    const binding: SourceBinding = { source, balancers: new Map(), applied: undefined, restored: undefined };
     this.#bindings.push(binding);
     this.#bySource.set(source, binding);
-    source.on('changed', (snapshot) => this.#onChanged(binding, snapshot, true));
+    source.on('changed', (snapshot) => this.#onChanged(binding, snapshot));
     source.on('rejected', (error) => this.emit('rejected', { source: source.scheme, error }));
     source.on('error', (error) => this.emit('error', { source: source.scheme, error }));
   }
@@ -102,7 +125,8 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
         if (loaded.error !== undefined) this.emit('error', { source: binding.source.scheme, error: loaded.error });
         if (loaded.snapshot !== undefined && !binding.source.synced) {
           binding.source.restore(loaded.snapshot);
-          if (binding.applied === undefined) this.#onChanged(binding, binding.source.snapshot, false);
+          binding.restored = binding.source.snapshot;
+          if (binding.applied === undefined) this.#onChanged(binding, binding.source.snapshot);
         }
       }
     }
@@ -115,12 +139,12 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
       ),
     );
     for (const b of this.#bindings) {
-      if (b.source.synced && b.applied !== b.source.snapshot) this.#onChanged(b, b.source.snapshot, false);
+      if (b.source.synced && b.applied !== b.source.snapshot) this.#onChanged(b, b.source.snapshot);
     }
   }
 
   /** Applies a source's snapshot: balancers first, then every target bound to it. */
-  #onChanged(binding: SourceBinding, snapshot: MeshSnapshot, persist: boolean): void {
+  #onChanged(binding: SourceBinding, snapshot: MeshSnapshot): void {
     if (this.#closed) return;
     binding.applied = snapshot;
     for (const [name, cluster] of snapshot.clusters) {
@@ -137,7 +161,12 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     for (const state of this.#targets.values()) {
       if (state.candidates.some((c) => c.source === binding.source)) this.#resolve(state);
     }
-    if (persist && this.#store !== undefined) this.#store.save(binding.source.scheme, snapshot);
+    if (this.#store !== undefined && snapshot !== binding.restored) {
+      const scheme = binding.source.scheme;
+      void this.#store.save(scheme, snapshot).then((error) => {
+        if (error !== undefined && !this.#closed) this.emit('error', { source: scheme, error });
+      });
+    }
     this.emit('update', { source: binding.source.scheme, version: snapshot.version });
     this.#notifyWaiters();
   }
@@ -158,7 +187,7 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
       state.balancers = this.#bySource.get(source)?.balancers ?? EMPTY_BALANCERS;
       if (state.routeTable !== table) {
         state.routeTable = table;
-        state.router = new Router(table, { mode: this.#options.routingMode });
+        state.router = new Router(table, { mode: this.#options.routingMode, channelId: this.#channelId });
       }
       return;
     }
@@ -319,7 +348,7 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     await this.#started.catch(() => undefined);
     await Promise.all(this.#bindings.map((b) => b.source.close()));
     for (const b of this.#bindings) for (const bal of b.balancers.values()) bal.close();
-    await this.#store?.flush();
+    await this.#store?.close();
     this.removeAllListeners();
   }
 }

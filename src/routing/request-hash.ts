@@ -1,5 +1,5 @@
 import { InvalidConfigError } from '../errors';
-import { xxh64 } from '../hashing/xxh64';
+import { requestValueHashes } from '../hashing/hash-memo';
 import type { HashPolicy } from '../model/route-table';
 import { findCookie } from './cookie';
 import { readHeader } from './header-value';
@@ -98,17 +98,17 @@ export class RequestHasher {
       case HEADER: {
         const value = readHeader(ctx, undefined, p.name, this.#mode);
         if (value === undefined) return undefined;
-        return xxh64(p.rewrite === undefined ? value : p.rewrite.replaceAll(value));
+        return requestValueHashes.hash(p.rewrite === undefined ? value : p.rewrite.replaceAll(value));
       }
       case COOKIE: {
         if (this.#mode !== 'http') return undefined;
         const value = findCookie(ctx.headers?.['cookie'], p.name);
-        return value === undefined ? undefined : xxh64(value);
+        return value === undefined ? undefined : requestValueHashes.hash(value);
       }
       case QUERY: {
         if (this.#mode !== 'http' || ctx.path === undefined) return undefined;
         const value = findQueryParameter(ctx.path, p.name);
-        return value === undefined ? undefined : xxh64(value);
+        return value === undefined ? undefined : requestValueHashes.hash(value);
       }
       case CHANNEL:
         return this.#channelId;

@@ -1,0 +1,288 @@
+import { createCluster, type Cluster, type DropOverload, type PriorityLevel } from '../../model/cluster';
+import { createEndpoint } from '../../model/endpoint';
+import type { Listener } from '../../model/listener';
+import type { MeshSnapshot } from '../../model/mesh-snapshot';
+import type { RouteTable } from '../../model/route-table';
+import { CLUSTER_LOAD_ASSIGNMENT_RESOURCE, type XdsEndpoints } from './resources/cluster-load-assignment-resource';
+import { CLUSTER_RESOURCE, type XdsCluster } from './resources/cluster-resource';
+import { LISTENER_RESOURCE } from './resources/listener-resource';
+import type { XdsResourceType } from './resources/resource-type';
+import { clustersOfRouteTable, ROUTE_CONFIGURATION_RESOURCE } from './resources/route-configuration-resource';
+import type { XdsClient } from './xds-client';
+
+/** A37: aggregate clusters nest at most this deep. */
+export const MAX_AGGREGATE_DEPTH = 16;
+
+type WatchState = 'pending' | 'ok' | 'missing';
+
+interface Watched<T> {
+  value: T | undefined;
+  state: WatchState;
+  cancel: () => void;
+}
+
+/**
+ * Follows the xDS dependency chain LDS → RDS → CDS (→ aggregate children) → EDS for every watched
+ * target (xds-reference §1.5), subscribing to what is referenced and unsubscribing what no longer
+ * is, and assembles one consistent {@link MeshSnapshot}: a target's new state is published only
+ * once everything it references has arrived or is known not to exist ("make before break").
+ */
+export class DependencyManager {
+  readonly #client: XdsClient;
+  readonly #onSnapshot: (snapshot: MeshSnapshot) => void;
+  /** target key → LDS resource name */
+  readonly #targets = new Map<string, string>();
+  readonly #listeners = new Map<string, Watched<Listener>>();
+  readonly #routes = new Map<string, Watched<RouteTable>>();
+  readonly #clusters = new Map<string, Watched<XdsCluster>>();
+  readonly #endpoints = new Map<string, Watched<XdsEndpoints>>();
+  #scheduled = false;
+  #dirty = false;
+  #version = 0;
+  #last: MeshSnapshot | undefined;
+  #closed = false;
+
+  constructor(client: XdsClient, onSnapshot: (snapshot: MeshSnapshot) => void) {
+    this.#client = client;
+    this.#onSnapshot = onSnapshot;
+  }
+
+  /** Watches a target: `key` is its listener key in snapshots, `resourceName` its LDS name. */
+  addTarget(key: string, resourceName: string): void {
+    if (this.#targets.get(key) === resourceName) return;
+    this.#targets.set(key, resourceName);
+    this.#schedule();
+  }
+
+  removeTarget(key: string): void {
+    if (this.#targets.delete(key)) this.#schedule();
+  }
+
+  /** Cancels every watch. */
+  close(): void {
+    this.#closed = true;
+    for (const map of [this.#listeners, this.#routes, this.#clusters, this.#endpoints] as Map<string, Watched<unknown>>[]) {
+      for (const w of map.values()) w.cancel();
+      map.clear();
+    }
+  }
+
+  #schedule(): void {
+    this.#dirty = true;
+    if (this.#scheduled || this.#closed) return;
+    this.#scheduled = true;
+    // One recomputation per burst of watcher callbacks (a SotW response can touch thousands).
+    queueMicrotask(() => {
+      this.#scheduled = false;
+      if (!this.#closed) this.#recompute();
+    });
+  }
+
+  #watch<T>(map: Map<string, Watched<T>>, type: XdsResourceType<T>, name: string): Watched<T> {
+    let w = map.get(name);
+    if (w) return w;
+    const watched: Watched<T> = { value: undefined, state: 'pending', cancel: () => undefined };
+    watched.cancel = this.#client.watch(type, name, {
+      onResource: (value) => {
+        watched.value = value;
+        watched.state = 'ok';
+        this.#schedule();
+      },
+      onError: () => {
+        // A46: invalid with no previous version; the NACK is reported by the source.
+        if (watched.value === undefined) watched.state = 'missing';
+        this.#schedule();
+      },
+      onDoesNotExist: () => {
+        watched.value = undefined;
+        watched.state = 'missing';
+        this.#schedule();
+      },
+    });
+    map.set(name, watched);
+    w = watched;
+    return w;
+  }
+
+  #prune<T>(map: Map<string, Watched<T>>, keep: ReadonlySet<string>): void {
+    for (const [name, w] of map) {
+      if (keep.has(name)) continue;
+      w.cancel();
+      map.delete(name);
+    }
+  }
+
+  /** Walks the chain, (un)subscribes, and publishes a snapshot when something changed. */
+  #recompute(): void {
+    if (!this.#dirty) return;
+    this.#dirty = false;
+    const wantListeners = new Set<string>();
+    const wantRoutes = new Set<string>();
+    const wantClusters = new Set<string>();
+    const wantEndpoints = new Set<string>();
+    const complete = new Map<string, boolean>();
+    const clusterComplete = new Map<string, boolean>();
+
+    const visitCluster = (name: string, depth: number): boolean => {
+      const known = clusterComplete.get(name);
+      if (known !== undefined) return known;
+      clusterComplete.set(name, true); // breaks cycles
+      wantClusters.add(name);
+      const w = this.#watch(this.#clusters, CLUSTER_RESOURCE, name);
+      let ok = w.state !== 'pending';
+      const c = w.value;
+      if (c?.discovery.kind === 'eds') {
+        wantEndpoints.add(c.discovery.serviceName);
+        ok = this.#watch(this.#endpoints, CLUSTER_LOAD_ASSIGNMENT_RESOURCE, c.discovery.serviceName).state !== 'pending' && ok;
+      } else if (c?.discovery.kind === 'aggregate' && depth < MAX_AGGREGATE_DEPTH) {
+        for (const child of c.discovery.children) ok = visitCluster(child, depth + 1) && ok;
+      }
+      clusterComplete.set(name, ok);
+      return ok;
+    };
+
+    for (const [key, ldsName] of this.#targets) {
+      wantListeners.add(ldsName);
+      const lw = this.#watch(this.#listeners, LISTENER_RESOURCE, ldsName);
+      let ok = lw.state !== 'pending';
+      const listener = lw.value;
+      let table: RouteTable | undefined = listener?.routeTable;
+      if (listener?.routeTableName !== undefined) {
+        wantRoutes.add(listener.routeTableName);
+        const rw = this.#watch(this.#routes, ROUTE_CONFIGURATION_RESOURCE, listener.routeTableName);
+        ok = rw.state !== 'pending' && ok;
+        table = rw.value;
+      }
+      if (table) for (const cluster of clustersOfRouteTable(table)) ok = visitCluster(cluster, 1) && ok;
+      complete.set(key, ok);
+    }
+    this.#prune(this.#listeners, wantListeners);
+    this.#prune(this.#routes, wantRoutes);
+    this.#prune(this.#clusters, wantClusters);
+    this.#prune(this.#endpoints, wantEndpoints);
+    this.#publish(complete);
+  }
+
+  #publish(complete: ReadonlyMap<string, boolean>): void {
+    const last = this.#last;
+    const listeners = new Map<string, Listener>();
+    const routeTables = new Map<string, RouteTable>();
+    const clusters = new Map<string, Cluster>();
+    let anyComplete = false;
+    for (const [key, ldsName] of this.#targets) {
+      if (complete.get(key)) {
+        anyComplete = true;
+        const listener = this.#listeners.get(ldsName)?.value;
+        if (!listener) continue;
+        listeners.set(key, listener.name === key ? listener : Object.freeze({ ...listener, name: key }));
+        let table = listener.routeTable;
+        if (listener.routeTableName !== undefined) {
+          table = this.#routes.get(listener.routeTableName)?.value;
+          if (table) routeTables.set(listener.routeTableName, table);
+        }
+        if (table) for (const name of clustersOfRouteTable(table)) this.#addCluster(name, clusters, 1);
+      } else if (last) {
+        // Not yet complete: keep what this target had in the last published snapshot.
+        const listener = last.listeners.get(key);
+        if (!listener) continue;
+        listeners.set(key, listener);
+        let table = listener.routeTable;
+        if (listener.routeTableName !== undefined) {
+          table = last.routeTables.get(listener.routeTableName);
+          if (table && !routeTables.has(listener.routeTableName)) routeTables.set(listener.routeTableName, table);
+        }
+        if (table) {
+          for (const name of clustersOfRouteTable(table)) {
+            const c = last.clusters.get(name);
+            if (c && !clusters.has(name)) clusters.set(name, c);
+          }
+        }
+      }
+    }
+    if (!anyComplete && this.#targets.size > 0) return;
+    const snapshot: MeshSnapshot = Object.freeze({
+      version: String(++this.#version),
+      listeners,
+      routeTables,
+      clusters,
+    });
+    this.#last = snapshot;
+    this.#onSnapshot(snapshot);
+  }
+
+  /** Adds a model cluster (and, for aggregates, their children) to `out`. */
+  #addCluster(name: string, out: Map<string, Cluster>, depth: number): void {
+    if (out.has(name)) return;
+    const c = this.#clusters.get(name)?.value;
+    if (!c) return;
+    if (c.discovery.kind === 'aggregate') {
+      const flat = this.#flatten(name, depth, new Set());
+      out.set(name, createCluster({ ...this.#common(c), priorities: flat.priorities, dropOverloads: flat.dropOverloads }));
+      for (const child of c.discovery.children) this.#addCluster(child, out, depth + 1);
+      return;
+    }
+    const eps = this.#endpointsOf(c);
+    out.set(name, createCluster({ ...this.#common(c), priorities: eps?.priorities ?? [], dropOverloads: eps?.dropOverloads ?? [] }));
+  }
+
+  #common(c: XdsCluster): { name: string; lbPolicy: Cluster['lbPolicy']; outlierDetection?: Cluster['outlierDetection']; circuitBreaker: Cluster['circuitBreaker'] } {
+    return {
+      name: c.name,
+      lbPolicy: c.lbPolicy,
+      ...(c.outlierDetection ? { outlierDetection: c.outlierDetection } : {}),
+      circuitBreaker: c.circuitBreaker,
+    };
+  }
+
+  #endpointsOf(c: XdsCluster): XdsEndpoints | undefined {
+    switch (c.discovery.kind) {
+      case 'eds':
+        return this.#endpoints.get(c.discovery.serviceName)?.value;
+      case 'logicalDns':
+      case 'static':
+        return c.discovery.endpoints;
+      default:
+        return undefined;
+    }
+  }
+
+  /** A37: an aggregate's priorities are its children's, in order, renumbered from 0. */
+  #flatten(name: string, depth: number, visiting: Set<string>): { priorities: PriorityLevel[]; dropOverloads: DropOverload[] } {
+    const priorities: PriorityLevel[] = [];
+    const dropOverloads: DropOverload[] = [];
+    const c = this.#clusters.get(name)?.value;
+    if (!c || visiting.has(name) || depth > MAX_AGGREGATE_DEPTH) return { priorities, dropOverloads };
+    visiting.add(name);
+    const leaves: XdsEndpoints[] = [];
+    if (c.discovery.kind === 'aggregate') {
+      for (const child of c.discovery.children) {
+        const sub = this.#flatten(child, depth + 1, visiting);
+        leaves.push({ priorities: sub.priorities, dropOverloads: sub.dropOverloads });
+      }
+    } else {
+      const eps = this.#endpointsOf(c);
+      if (eps) leaves.push(eps);
+    }
+    visiting.delete(name);
+    for (const leaf of leaves) {
+      for (const level of leaf.priorities) {
+        const p = priorities.length;
+        priorities.push(
+          Object.freeze({
+            priority: p,
+            localities: Object.freeze(
+              level.localities.map((l) =>
+                Object.freeze({
+                  ...l,
+                  endpoints: Object.freeze(l.endpoints.map((e) => (e.priority === p ? e : createEndpoint({ ...e, priority: p })))),
+                }),
+              ),
+            ),
+          }),
+        );
+      }
+      dropOverloads.push(...leaf.dropOverloads);
+    }
+    return { priorities, dropOverloads };
+  }
+}

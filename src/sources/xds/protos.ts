@@ -1,0 +1,114 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Root, Type, IConversionOptions } from 'protobufjs';
+
+/**
+ * Entry files of the lean xDS protos shipped in `protos/`; their imports pull in the rest.
+ * Only messages and fields sidecarless reads are declared, with upstream names and numbers.
+ */
+const ENTRY_FILES = [
+  'envoy/service/discovery/v3/ads.proto',
+  'envoy/config/listener/v3/listener.proto',
+  'envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto',
+  'envoy/extensions/filters/http/router/v3/router.proto',
+  'envoy/config/route/v3/route.proto',
+  'envoy/config/cluster/v3/cluster.proto',
+  'envoy/extensions/clusters/aggregate/v3/cluster.proto',
+  'envoy/config/endpoint/v3/endpoint.proto',
+  'envoy/extensions/load_balancing_policies/round_robin/v3/round_robin.proto',
+  'envoy/extensions/load_balancing_policies/ring_hash/v3/ring_hash.proto',
+  'envoy/extensions/load_balancing_policies/least_request/v3/least_request.proto',
+  'envoy/extensions/load_balancing_policies/wrr_locality/v3/wrr_locality.proto',
+  'envoy/extensions/load_balancing_policies/client_side_weighted_round_robin/v3/client_side_weighted_round_robin.proto',
+  'envoy/extensions/load_balancing_policies/pick_first/v3/pick_first.proto',
+  'envoy/extensions/load_balancing_policies/maglev/v3/maglev.proto',
+  'xds/type/v3/typed_struct.proto',
+  'udpa/type/v1/typed_struct.proto',
+  'google/rpc/status.proto',
+];
+
+/** Conversion used for every decoded message: snake_case names, 64-bit ints and enums as strings, no defaults. */
+export const TO_OBJECT_OPTIONS: IConversionOptions = Object.freeze({
+  longs: String,
+  enums: String,
+  defaults: false,
+  oneofs: true,
+});
+
+let root: Root | undefined;
+const types = new Map<string, Type>();
+
+/**
+ * The `protos/` directory of this package. Found by walking up from this file so it works from
+ * `dist/sources/xds` (published) as well as `build/src/sources/xds` (tests).
+ */
+export function protosDir(): string {
+  let dir = __dirname;
+  for (;;) {
+    const candidate = path.join(dir, 'protos');
+    if (fs.existsSync(path.join(candidate, 'envoy')) && fs.existsSync(path.join(dir, 'package.json'))) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`sidecarless: cannot find the protos/ directory above ${__dirname}`);
+    dir = parent;
+  }
+}
+
+/**
+ * Parses .proto files into a resolved protobufjs root with snake_case names, using proto-loader's
+ * own loader (same include-path handling and bundled well-known types as grpc-js-xds).
+ */
+export function loadProtoRoot(files: readonly string[], includeDirs: readonly string[]): Root {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const util = require('@grpc/proto-loader/build/src/util') as {
+    loadProtosWithOptionsSync(files: string[], options: { keepCase: boolean; includeDirs: string[] }): Root;
+  };
+  const loaded = util.loadProtosWithOptionsSync([...files], { keepCase: true, includeDirs: [...includeDirs] });
+  loaded.resolveAll();
+  return loaded;
+}
+
+/** The protobufjs root over the lean protos, parsed on first use and kept. */
+export function xdsRoot(): Root {
+  if (root) return root;
+  const loaded = loadProtoRoot(ENTRY_FILES, [protosDir()]);
+  root = loaded;
+  return loaded;
+}
+
+/** The message type with this fully-qualified name (no leading dot); throws if it is not in the lean protos. */
+export function messageType(fullName: string): Type {
+  let t = types.get(fullName);
+  if (!t) {
+    t = xdsRoot().lookupType(fullName);
+    types.set(fullName, t);
+  }
+  return t;
+}
+
+/** True if the lean protos declare this message. */
+export function hasMessageType(fullName: string): boolean {
+  if (types.has(fullName)) return true;
+  try {
+    messageType(fullName);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Decodes bytes of the named message to a plain object (see {@link TO_OBJECT_OPTIONS}). */
+export function decodeMessage<T>(fullName: string, bytes: Uint8Array): T {
+  const type = messageType(fullName);
+  return type.toObject(type.decode(bytes), TO_OBJECT_OPTIONS) as T;
+}
+
+/** Encodes a plain object (snake_case, enums and 64-bit ints as strings) as the named message. */
+export function encodeMessage(fullName: string, value: object): Buffer {
+  const type = messageType(fullName);
+  return Buffer.from(type.encode(type.fromObject(value as Record<string, unknown>)).finish());
+}
+
+/** The fully-qualified message name of a `type.googleapis.com/<name>` type URL. */
+export function messageNameOf(typeUrl: string): string {
+  return typeUrl.slice(typeUrl.lastIndexOf('/') + 1);
+}

@@ -1,0 +1,194 @@
+import assert from 'node:assert/strict';
+import type { NacosRpcClient } from '../../../src/sources/nacos/nacos-rpc-client';
+import { successBody } from '../../../src/sources/nacos/nacos-response';
+import { NacosServer, type NacosConnectionInfo, type NamingPushRecord } from '../../../src/testing/nacos-server';
+import type { NacosServerAddress } from '../../../src/sources/nacos/server-address';
+import { FAST_SERVER_TIMING, fakeClock, next, rpcClient, startServer, tickUntil, until } from './nacos-test-kit';
+
+const REGISTER = (ip: string) => ({
+  headers: {},
+  namespace: 'public',
+  serviceName: 'svc',
+  groupName: 'DEFAULT_GROUP',
+  type: 'registerInstance',
+  instance: { ip, port: 8080, weight: 1, healthy: true, enabled: true, ephemeral: true, clusterName: 'DEFAULT', metadata: {} },
+  module: 'naming',
+});
+
+describe('NacosRpcClient', () => {
+  const servers: NacosServer[] = [];
+  const clients: NacosRpcClient[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    for (const s of servers.splice(0)) await s.close();
+  });
+  async function server(options: ConstructorParameters<typeof NacosServer>[0] = {}): Promise<NacosServer> {
+    const s = await startServer(options);
+    servers.push(s);
+    return s;
+  }
+  function client(...args: Parameters<typeof rpcClient>): NacosRpcClient {
+    const c = rpcClient(...args);
+    clients.push(c);
+    return c;
+  }
+
+  it('does ServerCheck, then ConnectionSetup with sdk/module labels and an abilityTable, and gets SetupAck', async () => {
+    const s = await server();
+    const c = client(s, { module: 'config', tenant: 'ns1', labels: { AppName: 'orders' } });
+    const registered = next<[NacosConnectionInfo]>(s, 'connected');
+    c.start();
+    await c.whenConnected();
+    const [info] = await registered;
+    assert.equal(info.connectionId, c.connectionId);
+    assert.deepEqual(info.labels, { AppName: 'orders', source: 'sdk', module: 'config' });
+    assert.equal(info.tenant, 'ns1');
+    assert.deepEqual(info.abilityTable, {});
+    assert.match(info.clientVersion, /^Nacos-Node-Client/);
+  });
+
+  it('sends unary requests on the transport that did the setup (same connection id)', async () => {
+    const s = await server();
+    const c = client(s);
+    c.start();
+    await c.whenConnected();
+    const res = await c.request('InstanceRequest', REGISTER('10.0.0.1'));
+    assert.equal(res.type, 'InstanceResponse');
+    assert.equal(res.body?.['success'], true);
+    assert.deepEqual(s.subscribers({ serviceName: 'svc' }), []);
+    assert.equal(s.instances({ serviceName: 'svc' }).length, 1);
+  });
+
+  it('acks ClientDetectionRequest and stays registered', async () => {
+    const s = await server({ timing: { ...FAST_SERVER_TIMING, keepAliveMs: 30 } });
+    const c = client(s);
+    c.start();
+    await c.whenConnected();
+    const [id, acked] = await next<[string, boolean]>(s, 'detection');
+    assert.equal(id, c.connectionId);
+    assert.equal(acked, true);
+    assert.equal(s.connections().length, 1);
+  });
+
+  it('answers server pushes on the stream with the same requestId', async () => {
+    const s = await server();
+    const c = client(s);
+    const seen: string[] = [];
+    c.onServerRequest('NotifySubscriberRequest', (p) => {
+      seen.push(p.body?.['requestId'] as string);
+      return successBody();
+    });
+    c.start();
+    await c.whenConnected();
+    await c.request('SubscribeServiceRequest', { headers: {}, namespace: 'public', serviceName: 'svc', groupName: 'DEFAULT_GROUP', subscribe: true, clusters: '', module: 'naming' });
+    const [push] = await next<[NamingPushRecord]>(s, 'push');
+    assert.equal(push.acked, true);
+    assert.deepEqual(seen, [push.requestId]);
+  });
+
+  it('sends HealthCheckRequest after an idle interval and reconnects when it gets 301', async () => {
+    const s = await server();
+    const { clock, fake } = fakeClock();
+    const c = client(s, { clock, timing: { requestTimeoutMs: 1000, healthCheckIntervalMs: 5000, setupAckTimeoutMs: 5000, retryTimes: 3 } });
+    c.start();
+    await c.whenConnected();
+    const first = c.connectionId!;
+    const health = next(s, 'request', (type) => type === 'HealthCheckRequest');
+    await fake.tickAsync(5000);
+    await health;
+    // The server forgets the connection but leaves the transport up: the next health check gets 301.
+    s.forgetConnection(first);
+    const reconnected = next<[string, NacosServerAddress]>(c, 'connected');
+    await tickUntil(fake, () => c.connectionId !== undefined && c.connectionId !== first, 500, 'a new connection');
+    const [id] = await reconnected;
+    assert.notEqual(id, first);
+    fake.uninstall();
+  });
+
+  it('reconnects when a request is answered with 301', async () => {
+    const s = await server();
+    const c = client(s);
+    c.start();
+    await c.whenConnected();
+    const first = c.connectionId!;
+    s.forgetConnection(first);
+    const res = await c.request('InstanceRequest', REGISTER('10.0.0.2'));
+    assert.equal(res.body?.['success'], true);
+    assert.notEqual(c.connectionId, first);
+  });
+
+  it('skips a dead server and connects to the next one in the list', async () => {
+    const dead = await server();
+    await dead.stop();
+    const live = await server();
+    const c = client([dead, live]);
+    c.start();
+    await c.whenConnected();
+    assert.equal(c.currentServer?.grpcPort, live.grpcPort);
+  });
+
+  it('fails over to the other server when its server stops, and back', async () => {
+    const a = await server();
+    const b = await server();
+    const c = client([a, b]);
+    c.start();
+    await c.whenConnected();
+    assert.equal(c.currentServer?.grpcPort, a.grpcPort);
+    const moved = next<[string, NacosServerAddress]>(c, 'connected');
+    await a.stop();
+    const [, to] = await moved;
+    assert.equal(to.grpcPort, b.grpcPort);
+    await a.start();
+    const back = next<[string, NacosServerAddress]>(c, 'connected');
+    await b.stop();
+    assert.equal((await back)[1].grpcPort, a.grpcPort);
+  });
+
+  it('on ConnectResetRequest acks, then moves to the suggested server when its IP is in the list', async () => {
+    const a = await server({ host: '127.0.0.1' });
+    const b = await server({ host: '::1' });
+    const c = client([a, b]);
+    c.start();
+    await c.whenConnected();
+    assert.equal(c.currentServer?.host, '127.0.0.1');
+    const moved = next<[string, NacosServerAddress]>(c, 'connected');
+    const acks = await a.resetConnections({ serverIp: '::1', serverPort: b.port });
+    assert.equal(acks, 1);
+    const [, to] = await moved;
+    assert.equal(to.host, '::1');
+    await until(() => a.connections().length === 0, 'the old connection to close');
+  });
+
+  it('on ConnectResetRequest for an unknown IP moves to the next server', async () => {
+    const a = await server();
+    const b = await server();
+    const c = client([a, b]);
+    c.start();
+    await c.whenConnected();
+    const moved = next<[string, NacosServerAddress]>(c, 'connected');
+    await a.resetConnections({ serverIp: '192.0.2.1', serverPort: 8848 });
+    assert.equal((await moved)[1].grpcPort, b.grpcPort);
+  });
+
+  it('reconnects with growing pauses while every server is down (100 ms per full turn)', async () => {
+    const a = await server();
+    const { clock, fake } = fakeClock();
+    const c = client(a, { clock });
+    c.start();
+    await c.whenConnected();
+    let setups = 0;
+    const origin = a.port;
+    await a.stop();
+    await until(() => !c.connected, 'disconnect');
+    // Down: every attempt fails fast; the fake clock decides when the next one starts.
+    await fake.tickAsync(100 + 200 + 300);
+    a.on('connected', () => setups++);
+    await a.start();
+    assert.equal(a.port, origin);
+    const reconnected = next<[string, NacosServerAddress]>(c, 'connected');
+    await tickUntil(fake, () => c.connected, 100, 'reconnect');
+    await reconnected;
+    assert.equal(setups, 1);
+    fake.uninstall();
+  });
+});

@@ -1,0 +1,156 @@
+import * as grpc from '@grpc/grpc-js';
+import sinon from 'sinon';
+import { systemClock, type Clock } from '../../../src/sources/nacos/clock';
+import { DEFAULT_RPC_TIMING, NacosRpcClient, type NacosRpcClientOptions } from '../../../src/sources/nacos/nacos-rpc-client';
+import { nacosMethods, type NacosBody, type NacosPayload, type OutgoingPayload } from '../../../src/sources/nacos/payload-codec';
+import { NacosServer, type NacosServerOptions } from '../../../src/testing/nacos-server';
+
+/** Short server timers so protocol tests run in milliseconds. */
+export const FAST_SERVER_TIMING = {
+  pushDelayMs: 10,
+  pushAckTimeoutMs: 300,
+  pushRetryDelayMs: 50,
+  configPushAckTimeoutMs: 300,
+  configPushRetryStepMs: 20,
+  keepAliveMs: 60_000,
+  ejectorIntervalMs: 50,
+  detectionTimeoutMs: 200,
+  connectResetAckTimeoutMs: 500,
+};
+
+/** Starts a loopback server with fast timers. */
+export async function startServer(options: NacosServerOptions = {}): Promise<NacosServer> {
+  const server = new NacosServer({ ...options, timing: { ...FAST_SERVER_TIMING, ...(options.timing ?? {}) } });
+  await server.start();
+  return server;
+}
+
+interface Emitter {
+  on(event: string, fn: (...args: unknown[]) => void): unknown;
+  off(event: string, fn: (...args: unknown[]) => void): unknown;
+}
+
+/** Resolves with the arguments (typed by the caller) of the next `event` that satisfies `test`. */
+export function next<A extends unknown[] = unknown[]>(target: object, event: string, test: (...args: A) => boolean = () => true): Promise<A> {
+  // eventemitter3's typed on/off do not unify across event maps; the caller names the arguments.
+  const emitter = target as Emitter;
+  return new Promise((resolve) => {
+    const fn = (...args: unknown[]) => {
+      const a = args as unknown as A;
+      if (!test(...a)) return;
+      emitter.off(event, fn);
+      resolve(a);
+    };
+    emitter.on(event, fn);
+  });
+}
+
+/** Polls `condition` on every turn of the event loop (no timers) until it holds. */
+export async function until(condition: () => boolean, what = 'condition'): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > 10_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/**
+ * Advances a fake clock by `stepMs` per turn of the event loop until `condition` holds, so timers
+ * and real loopback I/O interleave.
+ */
+export async function tickUntil(fake: sinon.SinonFakeTimers, condition: () => boolean, stepMs = 100, what = 'condition'): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > 10_000) throw new Error(`timed out waiting for ${what}`);
+    await fake.tickAsync(stepMs);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/** A sinon clock installed on a private object: real timers (grpc-js's included) are untouched. */
+export function fakeClock(start = 1_700_000_000_000): { clock: Clock; fake: sinon.SinonFakeTimers } {
+  const target = { Date, Promise, setTimeout, clearTimeout, setInterval, clearInterval };
+  // `global` is a sinon option its typings lack: the fake is installed on `target` only.
+  const config = { now: start, global: target, toFake: ['setTimeout', 'clearTimeout', 'Date'] };
+  const fake = sinon.useFakeTimers(config as unknown as Parameters<typeof sinon.useFakeTimers>[0]);
+  const clock: Clock = {
+    now: () => fake.now,
+    setTimeout: (fn, ms) => fake.setTimeout(fn, ms),
+    clearTimeout: (h) => fake.clearTimeout(h as never),
+  };
+  return { clock, fake };
+}
+
+/** A logical client for tests, with a push log. */
+export function rpcClient(server: NacosServer | NacosServer[], overrides: Partial<NacosRpcClientOptions> = {}): NacosRpcClient {
+  const servers = (Array.isArray(server) ? server : [server]).map((s) => s.serverEntry);
+  return new NacosRpcClient({
+    module: 'naming',
+    servers,
+    clientVersion: 'Nacos-Node-Client:test',
+    clientIp: '127.0.0.1',
+    clock: systemClock,
+    log: () => {},
+    timing: { ...DEFAULT_RPC_TIMING, requestTimeoutMs: 1000, healthCheckIntervalMs: 60_000 },
+    random: () => 0,
+    ...overrides,
+  });
+}
+
+/**
+ * A raw gRPC peer on its own transport: sends any unary payload and drives the bi-stream by
+ * hand, so tests can break the protocol on purpose.
+ */
+export class RawPeer {
+  readonly channel: grpc.Channel;
+  readonly client: grpc.Client;
+  stream: grpc.ClientDuplexStream<OutgoingPayload, NacosPayload> | undefined;
+  readonly received: NacosPayload[] = [];
+
+  constructor(server: NacosServer) {
+    const target = `${server.host}:${server.grpcPort}`;
+    const creds = grpc.credentials.createInsecure();
+    this.channel = new grpc.Channel(target, creds, { 'grpc.use_local_subchannel_pool': 1 });
+    this.client = new grpc.Client(target, creds, { channelOverride: this.channel });
+  }
+
+  unary(type: string, body: NacosBody, headers: Record<string, string> = {}): Promise<NacosPayload> {
+    const m = nacosMethods().unary;
+    return new Promise((resolve, reject) =>
+      this.client.makeUnaryRequest(m.path, m.requestSerialize, m.responseDeserialize, { type, headers, body }, new grpc.Metadata(), {}, (err, v) =>
+        err || !v ? reject(err ?? new Error('no reply')) : resolve(v),
+      ),
+    );
+  }
+
+  /** Opens the bi-stream; received messages are appended to {@link RawPeer.received}. */
+  openStream(): grpc.ClientDuplexStream<OutgoingPayload, NacosPayload> {
+    const m = nacosMethods().bidi;
+    this.stream = this.client.makeBidiStreamRequest(m.path, m.requestSerialize, m.responseDeserialize);
+    this.stream.on('data', (p: NacosPayload) => this.received.push(p));
+    this.stream.on('error', () => {});
+    return this.stream;
+  }
+
+  /** ServerCheck, stream, setup (with or without abilityTable). */
+  async setup(labels: Record<string, string> = { source: 'sdk', module: 'naming' }, abilityTable: Record<string, boolean> | null = {}): Promise<string> {
+    const check = await this.unary('ServerCheckRequest', { headers: {}, module: 'internal' });
+    const stream = this.openStream();
+    stream.write({ type: 'ConnectionSetupRequest', body: { headers: {}, clientVersion: 'raw', labels, abilityTable: abilityTable ?? undefined, module: 'internal' } });
+    return check.body?.['connectionId'] as string;
+  }
+
+  /** Acks a server push on the stream. */
+  ack(push: NacosPayload, success = true): void {
+    this.stream!.write({
+      type: push.type.replace(/Request$/, 'Response'),
+      body: { resultCode: success ? 200 : 500, errorCode: success ? 0 : 500, requestId: push.body?.['requestId'], success },
+    });
+  }
+
+  close(): void {
+    this.stream?.cancel();
+    this.client.close();
+    this.channel.close();
+  }
+}

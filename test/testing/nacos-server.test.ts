@@ -1,0 +1,249 @@
+import assert from 'node:assert/strict';
+import type { NacosPayload } from '../../src/sources/nacos/payload-codec';
+import type { NacosConnectionInfo, NacosServer, NamingPushRecord } from '../../src/testing/nacos-server';
+import { FAST_SERVER_TIMING, RawPeer, next, startServer, until } from '../sources/nacos/nacos-test-kit';
+
+const NAMING = (fields: Record<string, unknown>) => ({ headers: {}, namespace: 'public', groupName: 'DEFAULT_GROUP', module: 'naming', ...fields });
+const INSTANCE = (ip: string, extra: Record<string, unknown> = {}) => ({ ip, port: 8080, weight: 1, healthy: true, enabled: true, ephemeral: true, clusterName: 'DEFAULT', metadata: {}, ...extra });
+const REGISTER = (service: string, ip: string, extra: Record<string, unknown> = {}) =>
+  NAMING({ serviceName: service, type: 'registerInstance', instance: INSTANCE(ip, extra) });
+const SUBSCRIBE = (service: string, subscribe = true) => NAMING({ serviceName: service, subscribe, clusters: '' });
+
+describe('NacosServer (nacos-protocol §8 conformance, server side)', () => {
+  let srv: NacosServer;
+  const peers: RawPeer[] = [];
+  beforeEach(async () => {
+    srv = await startServer();
+  });
+  afterEach(async () => {
+    for (const p of peers.splice(0)) p.close();
+    await srv.close();
+  });
+  function peer(server = srv): RawPeer {
+    const p = new RawPeer(server);
+    peers.push(p);
+    return p;
+  }
+  async function registered(p: RawPeer, labels?: Record<string, string>, abilityTable: Record<string, boolean> | null = {}): Promise<string> {
+    const connected = next<[NacosConnectionInfo]>(srv, 'connected');
+    const id = await p.setup(labels, abilityTable);
+    await connected;
+    return id;
+  }
+  const success = (r: NacosPayload) => r.body?.['success'];
+
+  it('2: answers ServerCheck before setup with connectionId and supportAbilityNegotiation', async () => {
+    const r = await peer().unary('ServerCheckRequest', { headers: {}, module: 'internal' });
+    assert.equal(r.type, 'ServerCheckResponse');
+    assert.match(r.body?.['connectionId'] as string, /^\d+_127\.0\.0\.1_\d+$/);
+    assert.deepEqual([r.body?.['supportAbilityNegotiation'], r.body?.['success'], r.body?.['resultCode'], r.body?.['errorCode']], [true, true, 200, 0]);
+  });
+
+  it('3: any other request before setup gets ErrorResponse 500/301', async () => {
+    const p = peer();
+    await p.unary('ServerCheckRequest', { headers: {}, module: 'internal' });
+    for (const [type, body] of [['HealthCheckRequest', { headers: {}, module: 'internal' }], ['InstanceRequest', REGISTER('svc', '10.0.0.1')]] as const) {
+      const r = await p.unary(type, body);
+      assert.equal(r.type, 'ErrorResponse');
+      assert.deepEqual([r.body?.['resultCode'], r.body?.['errorCode'], r.body?.['success']], [500, 301, false]);
+    }
+  });
+
+  it('4: ignores a business request sent on the bi-stream (neither executed nor answered)', async () => {
+    const p = peer();
+    await registered(p);
+    p.stream!.write({ type: 'InstanceRequest', body: { ...REGISTER('svc', '10.0.0.1'), requestId: '9' } });
+    // A unary request on the same transport is answered after the stream write was read.
+    const hc = await p.unary('HealthCheckRequest', { headers: {}, module: 'internal' });
+    assert.equal(success(hc), true);
+    assert.equal(srv.instances({ serviceName: 'svc' }).length, 0);
+    assert.equal(p.received.filter((m) => m.type !== 'SetupAckRequest').length, 0);
+  });
+
+  it('5: a unary request from another HTTP/2 connection than the setup gets 301', async () => {
+    await registered(peer());
+    const other = peer();
+    const r = await other.unary('InstanceRequest', REGISTER('svc', '10.0.0.1'));
+    assert.equal(r.body?.['errorCode'], 301);
+  });
+
+  it('6: sends SetupAck (no requestId) only when the setup carried an abilityTable', async () => {
+    const withTable = peer();
+    await registered(withTable, undefined, {});
+    await until(() => withTable.received.length === 1, 'SetupAck');
+    assert.equal(withTable.received[0]!.type, 'SetupAckRequest');
+    assert.deepEqual(withTable.received[0]!.body?.['abilityTable'], { supportPersistentInstanceByGrpc: true });
+    assert.equal(withTable.received[0]!.body?.['requestId'], undefined);
+    const without = peer();
+    await registered(without, undefined, null);
+    assert.equal(success(await without.unary('HealthCheckRequest', { headers: {}, module: 'internal' })), true);
+    assert.equal(without.received.length, 0);
+  });
+
+  it('7/8: unknown type → 302; every response has resultCode, errorCode and success', async () => {
+    const p = peer();
+    await registered(p);
+    const r = await p.unary('NoSuchRequest', { headers: {}, module: 'internal' });
+    assert.deepEqual([r.type, r.body?.['resultCode'], r.body?.['errorCode'], r.body?.['success']], ['ErrorResponse', 500, 302, false]);
+  });
+
+  it('9: retries an unacked naming push until the client acks it', async () => {
+    const p = peer();
+    await registered(p);
+    await p.unary('SubscribeServiceRequest', SUBSCRIBE('svc'));
+    const [first] = await next<[NamingPushRecord]>(srv, 'push');
+    assert.equal(first.acked, false);
+    const push = p.received.find((m) => m.type === 'NotifySubscriberRequest')!;
+    assert.equal(push.body?.['requestId'], first.requestId);
+    const acked = next<[NamingPushRecord]>(srv, 'push', (r) => r.acked);
+    await until(() => p.received.filter((m) => m.type === 'NotifySubscriberRequest').length === 2, 'retry');
+    p.ack(p.received.filter((m) => m.type === 'NotifySubscriberRequest')[1]!);
+    await acked;
+  });
+
+  it('10: probes a silent connection with ClientDetection and removes it when it does not ack', async () => {
+    await srv.close();
+    srv = await startServer({ timing: { ...FAST_SERVER_TIMING, keepAliveMs: 20 } });
+    const silent = peer();
+    await registered(silent);
+    assert.equal(success(await silent.unary('InstanceRequest', REGISTER('svc', '10.0.0.1'))), true);
+    const [id, acked] = await next<[string, boolean]>(srv, 'detection');
+    assert.equal(acked, false);
+    await until(() => srv.connections().length === 0, 'ejection');
+    assert.equal(srv.instances({ serviceName: 'svc' }).length, 0);
+    assert.ok(id);
+  });
+
+  it('13: closing a connection removes its instances and pushes the new list to subscribers', async () => {
+    const provider = peer();
+    await registered(provider);
+    await provider.unary('InstanceRequest', REGISTER('svc', '10.0.0.1'));
+    const consumer = peer();
+    await registered(consumer);
+    await consumer.unary('SubscribeServiceRequest', SUBSCRIBE('svc'));
+    const emptied = next<[NamingPushRecord]>(srv, 'push', (r) => r.hosts.length === 0);
+    provider.close();
+    await emptied;
+    assert.equal(srv.instances({ serviceName: 'svc' }).length, 0);
+  });
+
+  it('14: one publication per service per connection; deregister ignores ip/port; batch replaces the set', async () => {
+    const p = peer();
+    await registered(p);
+    await p.unary('InstanceRequest', REGISTER('svc', '10.0.0.1'));
+    await p.unary('InstanceRequest', REGISTER('svc', '10.0.0.2'));
+    assert.deepEqual(srv.instances({ serviceName: 'svc' }).map((i) => i.ip), ['10.0.0.2']);
+    await p.unary('InstanceRequest', NAMING({ serviceName: 'svc', type: 'deregisterInstance', instance: INSTANCE('1.2.3.4') }));
+    assert.equal(srv.instances({ serviceName: 'svc' }).length, 0);
+    const r = await p.unary('BatchInstanceRequest', NAMING({ serviceName: 'svc', type: 'batchRegisterInstance', instances: [INSTANCE('10.0.0.3'), INSTANCE('10.0.0.4')] }));
+    assert.equal(r.type, 'BatchInstanceResponse');
+    assert.deepEqual(srv.instances({ serviceName: 'svc' }).map((i) => i.ip), ['10.0.0.3', '10.0.0.4']);
+  });
+
+  it('15: naming requests on a connection whose module is not naming fail with -401', async () => {
+    const p = peer();
+    await registered(p, { source: 'sdk', module: 'config' });
+    const r = await p.unary('InstanceRequest', REGISTER('svc', '10.0.0.1'));
+    assert.deepEqual([r.type, r.body?.['resultCode'], r.body?.['errorCode']], ['ErrorResponse', -401, -401]);
+  });
+
+  it('16/17: subscribe answers at once and pushes once; ServiceInfo encoding and filters', async () => {
+    srv.registerInstance({ serviceName: 'svc', ip: '10.0.0.1', port: 80, clusterName: 'BJ' });
+    srv.registerInstance({ serviceName: 'svc', ip: '10.0.0.2', port: 80, enabled: false });
+    const p = peer();
+    await registered(p);
+    const pushed = next<[NamingPushRecord]>(srv, 'push');
+    const r = await p.unary('SubscribeServiceRequest', SUBSCRIBE('svc'));
+    const info = r.body?.['serviceInfo'] as Record<string, unknown>;
+    assert.deepEqual([info['name'], info['groupName']], ['svc', 'DEFAULT_GROUP']);
+    const hosts = info['hosts'] as Array<Record<string, unknown>>;
+    assert.equal(hosts.length, 1);
+    assert.equal(hosts[0]!['serviceName'], 'DEFAULT_GROUP@@svc');
+    assert.equal(hosts[0]!['instanceId'], '10.0.0.1#80#BJ#DEFAULT_GROUP@@svc');
+    await pushed;
+    const q = await p.unary('ServiceQueryRequest', NAMING({ serviceName: 'svc', cluster: 'SH', healthyOnly: false }));
+    assert.equal(q.type, 'QueryServiceResponse');
+    assert.equal(((q.body?.['serviceInfo'] as Record<string, unknown>)['hosts'] as unknown[]).length, 0);
+  });
+
+  it('19/20/21: config listen by md5, notify on publish, not found → 300, CAS mismatch → 500', async () => {
+    const p = peer();
+    await registered(p, { source: 'sdk', module: 'config' });
+    const CONFIG = { headers: {}, dataId: 'app.yaml', group: 'DEFAULT_GROUP', tenant: '', module: 'config' };
+    const missing = await p.unary('ConfigQueryRequest', CONFIG);
+    assert.deepEqual([missing.type, missing.body?.['resultCode'], missing.body?.['errorCode']], ['ConfigQueryResponse', 500, 300]);
+    const listen = (md5: string) =>
+      p.unary('ConfigBatchListenRequest', { headers: {}, listen: true, configListenContexts: [{ dataId: 'app.yaml', group: 'DEFAULT_GROUP', tenant: '', md5 }], module: 'config' });
+    assert.deepEqual((await listen('')).body?.['changedConfigs'], []);
+    const notified = next<[string, unknown, boolean]>(srv, 'configNotify');
+    srv.publishConfig({ dataId: 'app.yaml', content: 'a: 1' });
+    await until(() => p.received.some((m) => m.type === 'ConfigChangeNotifyRequest'), 'notify');
+    p.ack(p.received.find((m) => m.type === 'ConfigChangeNotifyRequest')!);
+    assert.equal((await notified)[2], true);
+    assert.equal(((await listen('stale')).body?.['changedConfigs'] as unknown[]).length, 1);
+    const md5 = srv.getConfig({ dataId: 'app.yaml' })!.md5;
+    assert.deepEqual((await listen(md5)).body?.['changedConfigs'], []);
+    const cas = await p.unary('ConfigPublishRequest', { ...CONFIG, content: 'a: 2', casMd5: 'nope' });
+    assert.deepEqual([cas.type, cas.body?.['errorCode'], cas.body?.['success']], ['ConfigPublishResponse', 500, false]);
+    assert.equal(srv.getConfig({ dataId: 'app.yaml' })!.content, 'a: 1');
+    // 23: "", "public" and absent are the same namespace for query.
+    for (const tenant of ['public', undefined]) assert.equal(success(await p.unary('ConfigQueryRequest', { ...CONFIG, tenant })), true);
+  });
+
+  it('22/24: with auth, business requests need Metadata.headers.accessToken (any case) and get 403 in their own type', async () => {
+    await srv.close();
+    srv = await startServer({ auth: { users: { nacos: 'pw' } } });
+    const p = peer();
+    await registered(p);
+    const hc = await p.unary('HealthCheckRequest', { headers: {}, module: 'internal' });
+    assert.equal(success(hc), true);
+    const denied = await p.unary('InstanceRequest', REGISTER('svc', '10.0.0.1'));
+    assert.deepEqual([denied.type, denied.body?.['errorCode']], ['InstanceResponse', 403]);
+    const bad = await p.unary('InstanceRequest', REGISTER('svc', '10.0.0.1'), { accessToken: 'forged' });
+    assert.equal(bad.body?.['errorCode'], 403);
+    const login = await fetch(`http://${srv.host}:${srv.port}/nacos/v1/auth/users/login?username=nacos`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'password=pw',
+    });
+    const { accessToken, tokenTtl } = (await login.json()) as { accessToken: string; tokenTtl: number };
+    assert.equal(tokenTtl, 18_000);
+    assert.equal(success(await p.unary('InstanceRequest', REGISTER('svc', '10.0.0.1'), { AccessToken: accessToken })), true);
+    const wrong = await fetch(`http://${srv.host}:${srv.port}/nacos/v1/auth/users/login`, { method: 'POST', body: new URLSearchParams({ username: 'nacos', password: 'x' }) });
+    assert.equal(wrong.status, 403);
+  });
+
+  it('answers 300 while starting and 400 for parameter violations', async () => {
+    const p = peer();
+    await registered(p);
+    const bad = await p.unary('InstanceRequest', REGISTER('bad@@name', '10.0.0.1'));
+    assert.deepEqual([bad.type, bad.body?.['errorCode']], ['InstanceResponse', 400]);
+    srv.setStarting(true);
+    const starting = await p.unary('ServerCheckRequest', { headers: {}, module: 'internal' });
+    assert.deepEqual([starting.type, starting.body?.['errorCode']], ['ErrorResponse', 300]);
+  });
+
+  it('binds gRPC at port + 1000 when asked, so a plain host:port reaches it', async () => {
+    const offset = await startServer({ useGrpcPortOffset: true });
+    try {
+      assert.equal(offset.grpcPort, offset.port + 1000);
+      assert.equal(offset.address, `127.0.0.1:${offset.port}`);
+    } finally {
+      await offset.close();
+    }
+  });
+
+  it('stop() and start() reuse the same ports; dropAllConnections() resets every transport', async () => {
+    const { port, grpcPort } = srv;
+    const p = peer();
+    await registered(p);
+    const dropped = next(srv, 'disconnected');
+    await srv.dropAllConnections();
+    await dropped;
+    assert.equal(srv.connections().length, 0);
+    await srv.stop();
+    await srv.start();
+    assert.deepEqual([srv.port, srv.grpcPort], [port, grpcPort]);
+    await registered(peer());
+  });
+});
