@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `sidecarless` command line: `validate`, `dump`. Run `sidecarless --help`.
+ * The `sidecarless` command line: `validate`, `dump`, `control-plane`. Run `sidecarless --help`.
  * @packageDocumentation
  */
 import { runCli } from './run-cli';

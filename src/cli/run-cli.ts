@@ -1,9 +1,10 @@
 import type { CliCommand, CliIo } from './cli-io';
+import { controlPlaneCommand } from './commands/control-plane-command';
 import { dumpCommand } from './commands/dump-command';
 import { validateCommand } from './commands/validate-command';
 
 /** Every command, by name. */
-export const COMMANDS: readonly CliCommand[] = [validateCommand, dumpCommand];
+export const COMMANDS: readonly CliCommand[] = [validateCommand, dumpCommand, controlPlaneCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
