@@ -14,26 +14,22 @@ function json<T>(): { serialize: (v: T) => Buffer; deserialize: (b: Buffer) => T
 const req = json<{ name: string }>();
 const res = json<HelloReply>();
 
+function unary(path: string): grpc.MethodDefinition<{ name: string }, HelloReply> {
+  return {
+    path,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: req.serialize,
+    requestDeserialize: req.deserialize,
+    responseSerialize: res.serialize,
+    responseDeserialize: res.deserialize,
+  };
+}
+
 /** A JSON-encoded Greeter service (no .proto needed): `Hello` answers at once, `Slow` never. */
 export const greeterService = {
-  hello: {
-    path: '/demo.Greeter/Hello',
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: req.serialize,
-    requestDeserialize: req.deserialize,
-    responseSerialize: res.serialize,
-    responseDeserialize: res.deserialize,
-  },
-  slow: {
-    path: '/demo.Greeter/Slow',
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: req.serialize,
-    requestDeserialize: req.deserialize,
-    responseSerialize: res.serialize,
-    responseDeserialize: res.deserialize,
-  },
+  hello: unary('/demo.Greeter/Hello'),
+  slow: unary('/demo.Greeter/Slow'),
 } satisfies grpc.ServiceDefinition;
 
 /** The generated client class. */

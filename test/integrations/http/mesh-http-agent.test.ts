@@ -6,7 +6,7 @@ import { ErrorCode } from '../../../src/errors';
 import { MeshHttpAgent, MeshHttpsAgent, meshAxiosInterceptor } from '../../../src/integrations/http/index';
 import { runWithMeshContext } from '../../../src/integrations/outbound/mesh-context';
 import { startBackend, testTls, type TestBackend } from '../support/http-backend';
-import { testMesh, testSnapshot, type TestCluster, type TestRoute } from '../support/mesh-fixture';
+import { headerCanary, testMesh, testSnapshot, type TestCluster, type TestRoute } from '../support/mesh-fixture';
 
 interface Answer {
   status: number;
@@ -65,16 +65,7 @@ describe('sidecarless/http', () => {
   it('routes by the request headers and by the mesh context', async () => {
     const v1 = await backend('v1');
     const v2 = await backend('v2');
-    const mesh = await meshOf(
-      [
-        { header: { name: 'x-canary', value: 'true' }, action: { kind: 'cluster', cluster: 'v2' } },
-        { action: { kind: 'cluster', cluster: 'v1' } },
-      ],
-      [
-        { name: 'v1', ports: [v1.port] },
-        { name: 'v2', ports: [v2.port] },
-      ],
-    );
+    const mesh = await meshOf(...headerCanary(v1.port, v2.port));
     const agent = agentOf(mesh);
     assert.equal(JSON.parse((await get('http://reviews/', { agent, headers: { 'x-canary': 'true' } })).body).backend, 'v2');
     assert.equal(JSON.parse((await get('http://reviews/', { agent })).body).backend, 'v1');

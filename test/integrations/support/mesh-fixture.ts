@@ -73,3 +73,17 @@ export async function testMesh(snapshot: MeshSnapshot): Promise<{ mesh: MeshClie
   await mesh.ready();
   return { mesh, source };
 }
+
+/** Routes and clusters of a header canary: `x-canary: true` → cluster v2, everything else → v1. */
+export function headerCanary(v1Port: number, v2Port: number): [TestRoute[], TestCluster[]] {
+  return [
+    [
+      { header: { name: 'x-canary', value: 'true' }, action: { kind: 'cluster', cluster: 'v2' } },
+      { action: { kind: 'cluster', cluster: 'v1' } },
+    ],
+    [
+      { name: 'v1', ports: [v1Port] },
+      { name: 'v2', ports: [v2Port] },
+    ],
+  ];
+}

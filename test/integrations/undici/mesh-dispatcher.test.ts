@@ -6,7 +6,7 @@ import { ErrorCode } from '../../../src/errors';
 import { runWithMeshContext } from '../../../src/integrations/outbound/mesh-context';
 import { createMeshDispatcher, createMeshFetch, installGlobalDispatcher, meshInterceptor } from '../../../src/integrations/undici/index';
 import { closedPort, startBackend, testTls, type TestBackend } from '../support/http-backend';
-import { retryPolicy, testMesh, testSnapshot, type TestCluster, type TestRoute } from '../support/mesh-fixture';
+import { headerCanary, retryPolicy, testMesh, testSnapshot, type TestCluster, type TestRoute } from '../support/mesh-fixture';
 
 describe('sidecarless/undici', () => {
   const open: Array<{ close(): Promise<unknown> }> = [];
@@ -54,16 +54,7 @@ describe('sidecarless/undici', () => {
   it('routes by request headers (header-forced canary)', async () => {
     const v1 = await backend('v1');
     const v2 = await backend('v2');
-    const mesh = await meshOf(
-      [
-        { header: { name: 'x-canary', value: 'true' }, action: { kind: 'cluster', cluster: 'v2' } },
-        { action: { kind: 'cluster', cluster: 'v1' } },
-      ],
-      [
-        { name: 'v1', ports: [v1.port] },
-        { name: 'v2', ports: [v2.port] },
-      ],
-    );
+    const mesh = await meshOf(...headerCanary(v1.port, v2.port));
     const d = dispatcherOf(mesh);
     assert.equal((await json(await request('http://reviews/', { dispatcher: d, headers: { 'X-Canary': 'true' } }))).backend, 'v2');
     assert.equal((await json(await request('http://reviews/', { dispatcher: d }))).backend, 'v1');
@@ -72,16 +63,7 @@ describe('sidecarless/undici', () => {
   it('adds the mesh context headers of the inbound request and routes by them', async () => {
     const v1 = await backend('v1');
     const v2 = await backend('v2');
-    const mesh = await meshOf(
-      [
-        { header: { name: 'x-canary', value: 'true' }, action: { kind: 'cluster', cluster: 'v2' } },
-        { action: { kind: 'cluster', cluster: 'v1' } },
-      ],
-      [
-        { name: 'v1', ports: [v1.port] },
-        { name: 'v2', ports: [v2.port] },
-      ],
-    );
+    const mesh = await meshOf(...headerCanary(v1.port, v2.port));
     const d = dispatcherOf(mesh);
     const body = await runWithMeshContext({ 'x-canary': 'true', baggage: 'tenant=a' }, async () => json(await request('http://reviews/', { dispatcher: d })));
     assert.equal(body.backend, 'v2');
