@@ -1,0 +1,81 @@
+import type { Dispatcher } from 'undici';
+import { InvalidConfigError } from '../../errors';
+import { currentMeshContext } from '../outbound/mesh-context';
+import { pickError, pickFirstKnown, type MeshPicker } from '../outbound/mesh-picker';
+import { MeshRequest } from './mesh-request';
+import { defaultTargetsOf, OriginTargets, type TargetsOf } from '../outbound/origin-target';
+import { normalizeOutgoingHeaders } from './request-headers';
+
+/** Options of {@link meshInterceptor}. */
+export interface MeshInterceptorOptions {
+  /**
+   * Maps a request's origin to the mesh targets to try, in order; the first the mesh knows routes
+   * the request, and when none is known the request passes through untouched. Default: `host:port`
+   * when the URL has an explicit port, then the host name; IP literals are never routed.
+   */
+  targetsOf?: TargetsOf;
+  /** Source of randomness for back-off jitter, in [0, 1). Default `Math.random`. */
+  random?: () => number;
+}
+
+/**
+ * An undici interceptor that routes requests for mesh services: per request it picks an endpoint
+ * for the origin's logical host (`http://reviews/…`), sends the request there keeping the original
+ * `Host` header (and TLS server name), applies the route's timeout and retry policy (each retry picks
+ * again) and reports each attempt's outcome and latency to the balancer. Requests to hosts the mesh
+ * does not know pass through untouched.
+ *
+ * Failures reach the handler's `onResponseError` as a `MeshError`: `MESH_ERR_NO_ENDPOINT`,
+ * `MESH_ERR_OVERLOADED` (circuit breaker), `MESH_ERR_DROPPED`, `MESH_ERR_NO_ROUTE`,
+ * `MESH_ERR_TIMEOUT` (route or per-try timeout).
+ *
+ * @example
+ * ```ts
+ * const agent = new Agent().compose(meshInterceptor(mesh));
+ * await request('http://reviews/api/v1', { dispatcher: agent });
+ * ```
+ */
+export function meshInterceptor(mesh: MeshPicker, options: MeshInterceptorOptions = {}): Dispatcher.DispatcherComposeInterceptor {
+  if (mesh === null || typeof mesh !== 'object' || typeof mesh.pick !== 'function') {
+    throw new InvalidConfigError('mesh', 'must be a MeshClient');
+  }
+  if (options.targetsOf !== undefined && typeof options.targetsOf !== 'function') {
+    throw new InvalidConfigError('targetsOf', 'must be a function (origin: URL) => string[]');
+  }
+  if (options.random !== undefined && typeof options.random !== 'function') {
+    throw new InvalidConfigError('random', 'must be a function returning a number in [0, 1)');
+  }
+  const origins = new OriginTargets(options.targetsOf ?? defaultTargetsOf);
+  const random = options.random ?? Math.random;
+
+  return (dispatch) =>
+    function meshDispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+      const origin = opts.origin === undefined ? undefined : origins.get(opts.origin);
+      if (origin === undefined || origin.targets.length === 0) return dispatch(opts, handler);
+      const headers = normalizeOutgoingHeaders(opts.headers, currentMeshContext());
+      const ctx = { path: opts.path, method: opts.method, headers, authority: origin.host };
+      const picked = pickFirstKnown(mesh, origin.targets, ctx);
+      if (picked === undefined) return dispatch(opts, handler);
+      const { target, result } = picked;
+      if (!result.ok) {
+        handler.onResponseError?.(null as unknown as Dispatcher.DispatchController, pickError(result));
+        return true;
+      }
+      if (headers.host === undefined) headers.host = origin.host;
+      new MeshRequest(
+        {
+          mesh,
+          target,
+          ctx,
+          protocol: origin.protocol,
+          servername: origin.protocol === 'https:' ? origin.hostname : undefined,
+          opts: { ...opts, headers },
+          dispatch,
+          handler,
+          random,
+        },
+        result,
+      );
+      return true;
+    };
+}
