@@ -7,6 +7,10 @@ import { ErrorCode, MeshError } from '../errors';
 import { routeTableOf, type MeshSnapshot } from '../model/mesh-snapshot';
 import type { RequestContext } from '../routing/request-context';
 import { Router } from '../routing/router';
+import { effectiveTimeoutMs } from '../routing/timeout';
+import type { Route } from '../model/route-table';
+import type { LbPolicyName } from '../model/cluster';
+import type { HealthStatus, Locality } from '../model/endpoint';
 import { FileSource } from '../sources/file/file-source';
 import type { NacosSourceOptions } from '../sources/nacos/nacos-source-options';
 import type { Source } from '../sources/source';
@@ -61,7 +65,26 @@ function createNacosSource(options: NacosSourceOptions): Source {
 }
 
 const EMPTY_BALANCERS: ReadonlyMap<string, ClusterBalancer> = new Map();
-const NO_POLICY_TIMEOUT = undefined;
+
+/** One endpoint as {@link MeshClient.clusters} shows it. */
+export interface EndpointView {
+  readonly address: string;
+  readonly health: HealthStatus;
+  readonly weight: number;
+  readonly priority: number;
+  readonly locality: Locality;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Ejected by outlier detection right now. */
+  readonly ejected: boolean;
+}
+
+/** One cluster as {@link MeshClient.clusters} shows it: counters, policy and endpoints. */
+export interface ClusterView extends ClusterStats {
+  /** Scheme of the source that defines it. */
+  readonly source: string;
+  readonly lbPolicy: LbPolicyName;
+  readonly endpoints: readonly EndpointView[];
+}
 
 /** Per source: its balancers and what the client last applied. */
 interface SourceBinding {
@@ -250,12 +273,21 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     if (policy === undefined) {
       policy = Object.freeze({
         route: route.route,
-        timeoutMs: route.route.timeoutMs || NO_POLICY_TIMEOUT,
+        timeoutMs: this.#routeTimeoutMs(route.route, state),
         retryPolicy: route.retryPolicy,
       });
       this.#policies.set(route, policy);
     }
     return createPickSuccess(balancer, picked, policy, undefined);
+  }
+
+  /** HTTP: the route's timeout. gRPC: its stream-duration cap, else the listener's default (A31). */
+  #routeTimeoutMs(route: Route, state: TargetState): number | undefined {
+    const mode = this.#options.routingMode;
+    const own = effectiveTimeoutMs(route, mode);
+    if (own !== undefined || mode !== 'grpc' || route.maxStreamDurationMs !== undefined) return own;
+    const fallback = state.listener?.maxStreamDurationMs;
+    return fallback !== undefined && fallback > 0 ? fallback : undefined;
   }
 
   #failure(f: ClusterPickFailure): PickFailure {
@@ -313,6 +345,40 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     });
   }
 
+  /** Every cluster with its counters and endpoints (health, weight, locality, labels, ejection). */
+  clusters(): ClusterView[] {
+    return this.#bindings.flatMap((b) =>
+      [...b.balancers.values()].map((balancer): ClusterView => {
+        const stats = balancer.stats();
+        const cluster = b.source.snapshot.clusters.get(balancer.name);
+        const ejected = new Set(stats.ejected);
+        return {
+          ...stats,
+          source: b.source.scheme,
+          lbPolicy: cluster?.lbPolicy.name ?? 'round_robin',
+          endpoints: (cluster?.priorities ?? []).flatMap((level) =>
+            level.localities.flatMap((l) =>
+              l.endpoints.map((e) => ({
+                address: e.address,
+                health: e.health,
+                weight: e.weight,
+                priority: level.priority,
+                locality: e.locality,
+                labels: e.labels,
+                ejected: ejected.has(e.address),
+              })),
+            ),
+          ),
+        };
+      }),
+    );
+  }
+
+  /** Whether every source has synced (or loaded its cache): what a readiness probe reports. */
+  isReady(): boolean {
+    return !this.#closed && this.#bindings.every((b) => b.source.synced);
+  }
+
   /** Counters per cluster and source, for metrics. */
   stats(): Array<ClusterStats & { readonly source: string }> {
     const out: Array<ClusterStats & { source: string }> = [];
@@ -336,7 +402,7 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
         routeTable: s.routeTable?.name ?? null,
         status: s.router === undefined ? s.unavailable.error.code : 'ok',
       })),
-      clusters: this.stats(),
+      clusters: this.clusters(),
     };
   }
 

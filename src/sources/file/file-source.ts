@@ -123,9 +123,11 @@ export class FileSource extends EventEmitter<SourceEvents> implements Source {
 
   /** Returns `target` when the file defines a listener of that name; a `file:` URI tail is accepted. */
   watch(target: string): string | undefined {
+    // Any name may appear in a later edit of the file, so every name is servable: the key is
+    // returned even when the current snapshot lacks it (its status is then doesNotExist).
     const key = target.replace(/^\/+/, '');
     this.#watched.add(key);
-    return this.#snapshot.listeners.has(key) ? key : undefined;
+    return key;
   }
 
   /** Forgets a watched target. */
