@@ -2,10 +2,15 @@ import { xxh64 } from './xxh64';
 
 /**
  * A bounded memo of XXH64 for request values (sticky-session headers, cookies, query parameters).
- * The same values recur request after request, and hashing a short string through WASM costs
- * ~300 ns (UTF-8 copy into WASM memory) against ~30 ns for a Map hit. Eviction is first-in
- * first-out: cheaper than LRU bookkeeping on every hit (lru-cache allocates per `get`), and good
- * enough for a cache whose misses are cheap.
+ * The same values recur request after request: a hit (≈ 20-40 ns) returns the BigInt already
+ * built, where hashing a short value costs ≈ 80-150 ns (xxh64-parts.ts) and allocates the BigInt.
+ *
+ * When full, the memo is emptied and refills with the values that keep coming, so a miss costs
+ * the hash plus one Map insert. Per-miss eviction cost more than it saved: first-in first-out
+ * through `map.keys().next()` walked over the deleted entries V8 keeps until it compacts
+ * (≈ 1.9 µs per miss at 50,000 distinct values), a ring of keys with `map.delete` still doubled
+ * the miss (≈ 270 ns against ≈ 200 ns for clear-when-full; measured with 50,000 distinct values),
+ * and LRU bookkeeping (lru-cache) allocates on every hit.
  */
 export class HashMemo {
   readonly #map = new Map<string, bigint>();
@@ -21,7 +26,7 @@ export class HashMemo {
     let h = this.#map.get(value);
     if (h === undefined) {
       h = xxh64(value);
-      if (this.#map.size >= this.#capacity) this.#map.delete(this.#map.keys().next().value as string);
+      if (this.#map.size >= this.#capacity) this.#map.clear();
       this.#map.set(value, h);
     }
     return h;

@@ -9,7 +9,9 @@ describe('HashMemo', () => {
   });
   it('never holds more than its capacity', () => {
     const memo = new HashMemo(3);
-    for (let i = 0; i < 100; i++) memo.hash(`user-${i}`);
-    assert.equal(memo.size, 3);
+    for (let i = 0; i < 100; i++) {
+      memo.hash(`user-${i}`);
+      assert.ok(memo.size >= 1 && memo.size <= 3, String(memo.size));
+    }
   });
 });

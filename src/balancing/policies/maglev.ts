@@ -1,4 +1,5 @@
 import { InvalidConfigError } from '../../errors';
+import { splitU64, U64_HI, U64_LO } from '../../hashing/u64-words';
 import { xxh64 } from '../../hashing/xxh64';
 import type { MaglevPolicy } from '../../model/cluster';
 import type { EndpointPicker, LbPolicyDefinition, PickerContext, PickerEntry } from '../endpoint-picker';
@@ -69,15 +70,20 @@ export function buildMaglevTable(entries: readonly PickerEntry[], m: number): In
  * a usable endpoint, a fixed choice per key; see {@link HashTablePicker}.
  */
 class MaglevPicker extends HashTablePicker {
-  readonly #size: bigint;
+  readonly #size: number;
 
   constructor(entries: readonly PickerEntry[], table: Int32Array, random: () => number) {
     super(entries, table, random);
-    this.#size = BigInt(table.length);
+    this.#size = table.length;
   }
 
   protected startSlot(requestHash: bigint): number {
-    return Number(requestHash % this.#size);
+    // (hi × 2^32 + lo) mod m without BigInt arithmetic (which allocates): with m ≤ 5,000,011
+    // < 2^23, every intermediate stays below 2^40, exact in a double.
+    const m = this.#size;
+    const words = splitU64(requestHash);
+    const high = (((words[U64_HI]! % m) * 65536) % m) * 65536;
+    return (high + words[U64_LO]!) % m;
   }
 }
 

@@ -1,5 +1,6 @@
 import { InvalidConfigError } from '../../errors';
 import { CLUSTER_DEFAULTS, type RingHashPolicy } from '../../model/cluster';
+import { splitU64, U64_HI, U64_LO, u64Words } from '../../hashing/u64-words';
 import { xxh64 } from '../../hashing/xxh64';
 import type { EndpointPicker, LbPolicyDefinition, PickerContext, PickerEntry } from '../endpoint-picker';
 import { HashTablePicker } from './hash-table-picker';
@@ -9,9 +10,14 @@ export function ringKey(entry: PickerEntry): string {
   return entry.endpoint.hashKey || entry.endpoint.address;
 }
 
-/** A built ring: entry hashes sorted ascending (unsigned 64-bit) and the entry index owning each. */
+/**
+ * A built ring: entry hashes sorted ascending (unsigned 64-bit) and the entry index owning each.
+ * `words` views the same memory as `hashes` as 32-bit halves (see u64-words.ts), for lookups that
+ * compare numbers: reading a BigUint64Array element allocates a BigInt.
+ */
 export interface Ring {
   readonly hashes: BigUint64Array;
+  readonly words: Uint32Array;
   readonly owners: Int32Array;
 }
 
@@ -51,12 +57,16 @@ export function buildRing(entries: readonly PickerEntry[], minRingSize: number, 
     }
   }
 
+  const raw = u64Words(rawHashes);
   const perm = new Uint32Array(count);
   for (let k = 0; k < count; k++) perm[k] = k;
   perm.sort((a, b) => {
-    const ha = rawHashes[a]!;
-    const hb = rawHashes[b]!;
-    return ha < hb ? -1 : ha > hb ? 1 : 0;
+    const ha = raw[2 * a + U64_HI]!;
+    const hb = raw[2 * b + U64_HI]!;
+    if (ha !== hb) return ha < hb ? -1 : 1;
+    const la = raw[2 * a + U64_LO]!;
+    const lb = raw[2 * b + U64_LO]!;
+    return la < lb ? -1 : la > lb ? 1 : 0;
   });
   const hashes = new BigUint64Array(count);
   const owners = new Int32Array(count);
@@ -64,7 +74,7 @@ export function buildRing(entries: readonly PickerEntry[], minRingSize: number, 
     hashes[k] = rawHashes[perm[k]!]!;
     owners[k] = rawOwners[perm[k]!]!;
   }
-  return { hashes, owners };
+  return { hashes, words: u64Words(hashes), owners };
 }
 
 /**
@@ -73,21 +83,29 @@ export function buildRing(entries: readonly PickerEntry[], minRingSize: number, 
  * next entries (A42's "next distinct endpoint"); see {@link HashTablePicker}.
  */
 class RingHashPicker extends HashTablePicker {
-  readonly #hashes: BigUint64Array;
+  readonly #words: Uint32Array;
+  readonly #size: number;
 
   constructor(entries: readonly PickerEntry[], ring: Ring, random: () => number) {
     super(entries, ring.owners, random);
-    this.#hashes = ring.hashes;
+    this.#words = ring.words;
+    this.#size = ring.hashes.length;
   }
 
   protected startSlot(requestHash: bigint): number {
-    const hashes = this.#hashes;
-    const size = hashes.length;
+    // Unsigned 64-bit comparison on (high, low) halves: entry < request ⇔ its high half is
+    // smaller, or equal with a smaller low half. Splitting the request once allocates nothing.
+    const request = splitU64(requestHash);
+    const rh = request[U64_HI]!;
+    const rl = request[U64_LO]!;
+    const words = this.#words;
+    const size = this.#size;
     let lo = 0;
     let hi = size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (hashes[mid]! < requestHash) lo = mid + 1;
+      const h = words[2 * mid + U64_HI]!;
+      if (h < rh || (h === rh && words[2 * mid + U64_LO]! < rl)) lo = mid + 1;
       else hi = mid;
     }
     return lo === size ? 0 : lo;
