@@ -4,19 +4,20 @@ import { utf8Into } from './utf8-into';
 //
 // Why hand-written while xxhash-wasm exists: the hot path hashes short request values (user ids,
 // session cookies, 5..40 bytes) synchronously on every pick. xxhash-wasm's `h64(string)` costs
-// ≈ 150-250 ns for a 20-byte key here (UTF-8 copy into WASM memory, then a BigInt built from the
-// result), its API only instantiates asynchronously, and the BigInt reference costs ≈ 1,400-2,500 ns.
-// This version costs ≈ 50-90 ns for the same key and allocates nothing (bench/xxh64.bench.ts);
-// xxh64.ts keeps the WASM library for long inputs, where it is faster.
+// ≈ 150 ns for a 10- or 20-byte key here (UTF-8 copy into WASM memory, then a BigInt built from
+// the result), its API only instantiates asynchronously, and the BigInt reference costs
+// ≈ 1,400-2,500 ns. This version costs ≈ 60 ns for a 10-byte key and ≈ 120 ns for a 20-byte one,
+// and allocates nothing (bench/xxh64.bench.ts); xxh64.ts keeps the WASM library for inputs of 32
+// units or more, where it is faster (≈ 200 ns against ≈ 1 µs here for 200 bytes).
 //
 // A 64-bit value is a (high, low) pair of 32-bit halves, each held as a signed int32 (`| 0`):
 // V8 keeps int32 values unboxed, while a number above 2^31 that crosses a call that is not inlined
-// or is stored outside a register becomes a heap-allocated number (measured: 5× slower overall).
+// or is stored outside a register becomes a heap-allocated number (measured: ≈ 2× slower overall).
 // The low 64 bits of a product (xh, xl) × (ch, cl) are
 //   low  = low32(xl × cl)                                  (Math.imul)
 //   high = high32(xl × cl) + low32(xl × ch) + low32(xh × cl)  (mod 2^32)
 // with high32(xl × cl) computed on 16-bit limbs with Math.imul only (integer operations: an exact
-// version in doubles needs int/float conversions whose latency made it twice as slow).
+// version in doubles needs int/float conversions whose latency made it ≈ 1.5× slower).
 // Checked against the published vectors and, randomized, against the BigInt reference
 // (test/hashing/xxh64-parts.test.ts).
 
