@@ -61,6 +61,21 @@ describe('Maglev', () => {
     assert.equal(picker.pick(5n), -1);
   });
 
+  it('starts at slot hash mod tableSize, exactly as BigInt arithmetic computes it', () => {
+    const random = seededRandom(21);
+    const u32 = () => BigInt(Math.floor(random() * 2 ** 32));
+    const MAX = 0xffffffffffffffffn;
+    for (const tableSize of [251, 65_537, 1_000_003]) {
+      const entries = pickerEntries([1, 2, 3, 4, 5]);
+      const table = buildMaglevTable(entries, tableSize);
+      const picker = maglev.create(entries, { name: 'maglev', tableSize }, { random, updateSeed: 0 });
+      const m = BigInt(tableSize);
+      const queries = [0n, 1n, MAX, MAX - 1n, m, m - 1n, m * m, 0xffffffffn, 0x100000000n, (MAX / m) * m];
+      for (let i = 0; i < 2000; i++) queries.push((u32() << 32n) | u32());
+      for (const h of queries) assert.equal(picker.pick(h), table[Number(h % m)], `${tableSize}: ${h.toString(16)}`);
+    }
+  });
+
   it('uses a random slot without a request hash', () => {
     const picker = maglev.create(pickerEntries([1, 3]), config, { random: seededRandom(9), updateSeed: 0 });
     let second = 0;

@@ -62,6 +62,27 @@ describe('RingHash', () => {
     assert.equal(picker.pick(0n), ring.owners[0]);
   });
 
+  it('finds exactly the entry an unsigned 64-bit BigInt search finds (edges, entries ± 1, shared high halves, random)', () => {
+    const entries = pickerEntries(Array.from({ length: 50 }, (_, i) => 1 + (i % 3)));
+    const ring = buildRing(entries, 1024, 8_388_608);
+    const picker = ringHash.create(entries, config, context);
+    const MAX = 0xffffffffffffffffn;
+    const expected = (h: bigint): number => {
+      const k = ring.hashes.findIndex((e) => e >= h);
+      return ring.owners[k < 0 ? 0 : k]!;
+    };
+    const queries = [0n, 1n, MAX, MAX - 1n, 0xffffffffn, 0x100000000n, 0x8000000000000000n];
+    for (let k = 0; k < ring.hashes.length; k += 7) {
+      const e = ring.hashes[k]!;
+      const high = e & 0xffffffff00000000n;
+      queries.push(e, (e - 1n) & MAX, (e + 1n) & MAX, high, high | 0xffffffffn);
+    }
+    const random = seededRandom(17);
+    const u32 = () => BigInt(Math.floor(random() * 2 ** 32));
+    for (let i = 0; i < 2000; i++) queries.push((u32() << 32n) | u32());
+    for (const h of queries) assert.equal(picker.pick(h), expected(h), h.toString(16));
+  });
+
   it('always sends the same hash to the same endpoint', () => {
     assert.deepEqual(addressesFor([1, 1, 1]), addressesFor([1, 1, 1]));
   });

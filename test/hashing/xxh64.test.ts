@@ -1,31 +1,30 @@
 import assert from 'node:assert/strict';
 import { xxh64, xxh64Ready, xxh64Reference } from '../../src/hashing/xxh64';
-
-// Vectors from xds-reference §5.4 (seed 0).
-const VECTORS: Array<[string, string]> = [
-  ['', 'ef46db3751d8e999'],
-  ['a', 'd24ec4f1a98c6e5b'],
-  ['abc', '44bc2cf5ad770999'],
-  ['The quick brown fox jumps over the lazy dog', '0b242d361fda71bc'],
-  ['10.0.0.1:8080_0', '23a29ae775dfd4a3'],
-  ['10.0.0.1:8080_1', 'e6acd2238f8f5a9c'],
-  ['[::1]:50051_0', '1d53eb4cd5d9421a'],
-];
-
-const hex = (v: bigint) => v.toString(16).padStart(16, '0');
+import { seededRandom } from '../balancing/cluster-fixture';
+import { hex64, randomString, XXH64_VECTORS } from './xxh64-vectors';
 
 describe('xxh64', () => {
   it('reference implementation matches the published vectors', () => {
-    for (const [input, expected] of VECTORS) assert.equal(hex(xxh64Reference(input)), expected, input);
+    for (const [input, expected] of XXH64_VECTORS) assert.equal(hex64(xxh64Reference(input)), expected, input);
   });
-  it('WASM implementation matches the same vectors once ready', async () => {
+  it('matches the same vectors once the WASM library is ready', async () => {
     await xxh64Ready;
-    for (const [input, expected] of VECTORS) assert.equal(hex(xxh64(input)), expected, input);
+    for (const [input, expected] of XXH64_VECTORS) assert.equal(hex64(xxh64(input)), expected, input);
   });
-  it('both agree on long and non-ASCII input', async () => {
+  it('agrees with the reference on long and non-ASCII input', async () => {
     await xxh64Ready;
     for (const s of ['x'.repeat(31), 'y'.repeat(32), 'z'.repeat(100), 'héllo wörld ✓ 漢字', 'a'.repeat(1000) + 'b']) {
       assert.equal(xxh64(s), xxh64Reference(s), s.slice(0, 10));
+    }
+  });
+  it('agrees with the reference on both sides of the WASM threshold (lengths 0..80, random)', async () => {
+    await xxh64Ready;
+    const random = seededRandom(11);
+    for (let length = 0; length <= 80; length++) {
+      for (let i = 0; i < 4; i++) {
+        const s = randomString(random, length, i % 2 === 0);
+        assert.equal(xxh64(s), xxh64Reference(s), JSON.stringify(s));
+      }
     }
   });
 });
