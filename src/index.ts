@@ -26,6 +26,6 @@ export {
   type HttpFailureKind,
 } from './routing/retry-policy';
 export { MeshClient } from './client/mesh-client';
-export type { MeshClientEvents, MeshUpdateEvent, MeshSourceErrorEvent, ReadyOptions } from './client/mesh-client';
+export type { MeshClientEvents, MeshUpdateEvent, MeshSourceErrorEvent, ReadyOptions, ClusterView, EndpointView } from './client/mesh-client';
 export type { MeshClientOptions, FileSourceConfig } from './client/mesh-client-options';
 export type { PickResult, PickSuccess, PickFailure, PickError, RoutePolicy } from './client/pick-result';
