@@ -16,6 +16,7 @@ import type { NacosSourceOptions } from '../sources/nacos/nacos-source-options';
 import type { Source } from '../sources/source';
 import type { XdsSourceOptions } from '../sources/xds/xds-source';
 import { normalizeMeshClientOptions, type MeshClientOptions, type NormalizedMeshClientOptions } from './mesh-client-options';
+import { reportProblem, reportUpdate } from './client-diagnostics';
 import { createPickSuccess, pickFailure, type PickFailure, type PickResult, type RoutePolicy } from './pick-result';
 import { parseTargetName } from './target-name';
 import type { TargetState } from './target-state';
@@ -137,15 +138,20 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     this.#bindings.push(binding);
     this.#bySource.set(source, binding);
     source.on('changed', (snapshot) => this.#onChanged(binding, snapshot));
-    source.on('rejected', (error) => this.emit('rejected', { source: source.scheme, error }));
-    source.on('error', (error) => this.emit('error', { source: source.scheme, error }));
+    source.on('rejected', (error) => this.#problem('rejected', { source: source.scheme, error }));
+    source.on('error', (error) => this.#problem('error', { source: source.scheme, error }));
+  }
+
+  #problem(kind: 'rejected' | 'error', event: MeshSourceErrorEvent): void {
+    reportProblem(kind, event);
+    this.emit(kind, event);
   }
 
   async #start(): Promise<void> {
     if (this.#store !== undefined) {
       for (const binding of this.#bindings) {
         const loaded = await this.#store.load(binding.source.scheme);
-        if (loaded.error !== undefined) this.emit('error', { source: binding.source.scheme, error: loaded.error });
+        if (loaded.error !== undefined) this.#problem('error', { source: binding.source.scheme, error: loaded.error });
         if (loaded.snapshot !== undefined && !binding.source.synced) {
           binding.source.restore(loaded.snapshot);
           binding.restored = binding.source.snapshot;
@@ -157,7 +163,7 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
       this.#bindings.map((b) =>
         b.source.start().catch((cause: unknown) => {
           const error = cause instanceof MeshError ? cause : new MeshError(ErrorCode.SOURCE_FAILURE, String(cause), { cause });
-          this.emit('error', { source: b.source.scheme, error });
+          this.#problem('error', { source: b.source.scheme, error });
         }),
       ),
     );
@@ -187,10 +193,12 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     if (this.#store !== undefined && snapshot !== binding.restored) {
       const scheme = binding.source.scheme;
       void this.#store.save(scheme, snapshot).then((error) => {
-        if (error !== undefined && !this.#closed) this.emit('error', { source: scheme, error });
+        if (error !== undefined && !this.#closed) this.#problem('error', { source: scheme, error });
       });
     }
-    this.emit('update', { source: binding.source.scheme, version: snapshot.version });
+    const update = { source: binding.source.scheme, version: snapshot.version };
+    reportUpdate(update);
+    this.emit('update', update);
     this.#notifyWaiters();
   }
 

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MeshClient } from '../../src/client/mesh-client';
+import { diagnosticsChannels } from '../../src/client/client-diagnostics';
 import { ErrorCode, MeshError } from '../../src/errors';
 
 const yaml = (services: string[]) => `
@@ -47,6 +48,29 @@ describe('MeshClient on the file source', () => {
     const r = mesh.pick('ratings');
     assert.ok(r.ok);
     assert.equal(r.endpoint.address, '10.0.1.2:8080');
+  });
+
+  it('rejects an invalid edit (event and diagnostics channel) and keeps serving the last good state', async () => {
+    const seen: string[] = [];
+    const onUpdate = (m: unknown) => seen.push(`update:${(m as { source: string }).source}`);
+    const onRejected = (m: unknown) => seen.push(`rejected:${(m as { error: MeshError }).error.field}`);
+    diagnosticsChannels.update.subscribe(onUpdate);
+    diagnosticsChannels.rejected.subscribe(onRejected);
+    try {
+      mesh = new MeshClient({ file });
+      await mesh.ready(['reviews']);
+      const rejected = new Promise<{ error: MeshError }>((resolve) => mesh!.once('rejected', resolve));
+      await writeFile(file, yaml(['reviews']).replace('port: 8080', 'port: 70000'));
+      const { error } = await rejected;
+      assert.equal(error.code, ErrorCode.INVALID_CONFIG);
+      assert.equal(error.field, 'clusters.reviews.endpoints[0].port');
+      const r = mesh.pick('reviews');
+      assert.ok(r.ok && r.endpoint.port === 8080, 'the last good state keeps serving');
+      assert.deepEqual(seen, ['update:file', 'rejected:clusters.reviews.endpoints[0].port']);
+    } finally {
+      diagnosticsChannels.update.unsubscribe(onUpdate);
+      diagnosticsChannels.rejected.unsubscribe(onRejected);
+    }
   });
 
   it('lists every cluster with its endpoints', async () => {
