@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { InvalidConfigError } from '../../errors';
 import { currentMeshContext } from '../outbound/mesh-context';
@@ -68,7 +69,8 @@ export function meshInterceptor(mesh: MeshPicker, options: MeshInterceptorOption
           target,
           ctx,
           protocol: origin.protocol,
-          servername: origin.protocol === 'https:' ? origin.hostname : undefined,
+          // SNI carries the logical host; RFC 6066 forbids IP literals there.
+          servername: origin.protocol === 'https:' && isIP(origin.hostname) === 0 ? origin.hostname : undefined,
           opts: { ...opts, headers },
           dispatch,
           handler,
