@@ -1,0 +1,2 @@
+import type { BenchResult } from "./bench-result";
+export async function run(): Promise<BenchResult[]> { return []; }
