@@ -1,6 +1,7 @@
 import { MeshClient } from '../src/client/mesh-client';
 import { NacosServer } from '../src/testing/nacos-server';
 import { median, type BenchResult } from './bench-result';
+import { updated } from './mesh-update';
 
 const INSTANCES = 10_000;
 const TARGET = 'nacos://public/DEFAULT_GROUP/big';
@@ -15,19 +16,6 @@ function portOf(mesh: MeshClient): number | undefined {
   if (!r.ok) return undefined;
   r.done({ ok: true });
   return r.endpoint.port;
-}
-
-/** Resolves (with the time) on the first MeshClient `update` after which `test` holds. */
-function updated(mesh: MeshClient, test: () => boolean): Promise<number> {
-  return new Promise((resolve) => {
-    const onUpdate = () => {
-      if (!test()) return;
-      const at = performance.now();
-      mesh.off('update', onUpdate);
-      resolve(at);
-    };
-    mesh.on('update', onUpdate);
-  });
 }
 
 /**

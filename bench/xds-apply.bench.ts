@@ -7,6 +7,7 @@ import type { Route } from '../src/model/route-table';
 import { XDS_RESPONSE_CHANNEL } from '../src/sources/xds/ads-channel';
 import { XdsControlPlane } from '../src/testing/xds-control-plane';
 import { median, type BenchResult } from './bench-result';
+import { updated } from './mesh-update';
 
 const CLUSTERS = 10_000;
 const ENDPOINTS = 10;
@@ -36,19 +37,6 @@ function bigSnapshot(version: string, clusters: Cluster[]): MeshSnapshot {
     listeners: [{ name: 'mesh', routeTableName: 'mesh-routes' }],
     routeTables: [{ name: 'mesh-routes', virtualHosts: [{ name: 'all', domains: ['*'], routes }] }],
     clusters,
-  });
-}
-
-/** Resolves on the next MeshClient `update` for which `test` holds. */
-function updated(mesh: MeshClient, test: () => boolean = () => true): Promise<number> {
-  return new Promise((resolve) => {
-    const onUpdate = () => {
-      if (!test()) return;
-      const at = performance.now();
-      mesh.off('update', onUpdate);
-      resolve(at);
-    };
-    mesh.on('update', onUpdate);
   });
 }
 
