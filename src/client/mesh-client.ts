@@ -175,11 +175,13 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
   /** Applies a source's snapshot: balancers first, then every target bound to it. */
   #onChanged(binding: SourceBinding, snapshot: MeshSnapshot): void {
     if (this.#closed) return;
+    const previous = binding.applied;
     binding.applied = snapshot;
     for (const [name, cluster] of snapshot.clusters) {
       const existing = binding.balancers.get(name);
       if (existing === undefined) binding.balancers.set(name, createClusterBalancer(cluster));
-      else existing.update(cluster);
+      // Clusters are immutable: the same object needs no update (sources keep unchanged clusters).
+      else if (previous?.clusters.get(name) !== cluster) existing.update(cluster);
     }
     for (const [name, balancer] of binding.balancers) {
       if (!snapshot.clusters.has(name)) {
