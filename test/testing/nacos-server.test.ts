@@ -209,6 +209,9 @@ describe('NacosServer (nacos-protocol §8 conformance, server side)', () => {
     const { accessToken, tokenTtl } = (await login.json()) as { accessToken: string; tokenTtl: number };
     assert.equal(tokenTtl, 18_000);
     assert.equal(success(await p.unary('InstanceRequest', REGISTER('svc', '10.0.0.1'), { AccessToken: accessToken })), true);
+    // Nacos 2.5 maps the login under /v1/auth as well as /v1/auth/users.
+    const short = await fetch(`http://${srv.host}:${srv.port}/nacos/v1/auth/login`, { method: 'POST', body: new URLSearchParams({ username: 'nacos', password: 'pw' }) });
+    assert.equal(short.status, 200);
     const wrong = await fetch(`http://${srv.host}:${srv.port}/nacos/v1/auth/users/login`, { method: 'POST', body: new URLSearchParams({ username: 'nacos', password: 'x' }) });
     assert.equal(wrong.status, 403);
   });
