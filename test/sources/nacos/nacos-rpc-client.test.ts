@@ -230,38 +230,33 @@ describe('NacosRpcClient', () => {
     }
   });
 
-  it('at start-up tries retryTimes + 1 servers back to back, then pauses 100, 200, 300 ms … per turn (one server)', async () => {
+  /** Gaps between the first `count` connect attempts to one server that answers 300, from start-up. */
+  async function startupGaps(retryTimes: number, count: number): Promise<{ gaps: number[]; connected: boolean }> {
     const dead = await server();
     dead.setStarting(true);
     const { clock, fake } = fakeClock();
     try {
       const failures: Array<{ at: number; port: number }> = [];
-      const c = client(dead, { clock, log: failureLog(failures, clock), timing: { ...DEFAULT_RPC_TIMING, retryTimes: 2, requestTimeoutMs: 1000, healthCheckIntervalMs: 3_600_000 } });
+      const c = client(dead, { clock, log: failureLog(failures, clock), timing: { ...DEFAULT_RPC_TIMING, retryTimes, requestTimeoutMs: 1000, healthCheckIntervalMs: 3_600_000 } });
       c.start();
-      await attempts(fake, failures, 8);
-      // 3 start-up attempts + the first of the reconnect loop at once, then one turn per attempt.
-      assert.deepEqual(gaps(failures), [0, 0, 0, 100, 200, 300, 400]);
-      assert.equal(c.connected, false);
+      await attempts(fake, failures, count);
+      return { gaps: gaps(failures), connected: c.connected };
     } finally {
       fake.uninstall();
     }
+  }
+
+  it('at start-up tries retryTimes + 1 servers back to back, then pauses 100, 200, 300 ms … per turn (one server)', async () => {
+    const run = await startupGaps(2, 8);
+    // 3 start-up attempts + the first of the reconnect loop at once, then one turn per attempt.
+    assert.deepEqual(run.gaps, [0, 0, 0, 100, 200, 300, 400]);
+    assert.equal(run.connected, false);
   });
 
   it('caps the pause at 5 s (50 turns)', async () => {
-    const dead = await server();
-    dead.setStarting(true);
-    const { clock, fake } = fakeClock();
-    try {
-      const failures: Array<{ at: number; port: number }> = [];
-      const c = client(dead, { clock, log: failureLog(failures, clock), timing: { ...DEFAULT_RPC_TIMING, retryTimes: 0, requestTimeoutMs: 1000, healthCheckIntervalMs: 3_600_000 } });
-      c.start();
-      await attempts(fake, failures, 56);
-      const g = gaps(failures);
-      assert.equal(g[0], 0);
-      assert.deepEqual(g.slice(1, 4), [100, 200, 300]);
-      assert.deepEqual(g.slice(48), [4800, 4900, 5000, 5000, 5000, 5000, 5000]);
-    } finally {
-      fake.uninstall();
-    }
+    const { gaps: g } = await startupGaps(0, 56);
+    assert.equal(g[0], 0);
+    assert.deepEqual(g.slice(1, 4), [100, 200, 300]);
+    assert.deepEqual(g.slice(48), [4800, 4900, 5000, 5000, 5000, 5000, 5000]);
   });
 });
