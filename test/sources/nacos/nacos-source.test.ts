@@ -262,11 +262,17 @@ describe('NacosSource', () => {
       const seen: Array<string | undefined> = [];
       await cfg.listen('app.yaml', 'DEFAULT_GROUP', 'public', (c) => seen.push(c));
       assert.deepEqual(seen, ['a: 1\n']);
+      const queries: Array<string | undefined> = [];
+      srv.on('request', (type: string, _id: string | undefined, headers: Record<string, string>) => {
+        if (type === 'ConfigQueryRequest') queries.push(headers['notify']);
+      });
       const notified = next(srv, 'configNotify');
       srv.publishConfig({ dataId: 'app.yaml', content: 'a: 3\n' });
       assert.equal((await notified)[2], true);
       await until(() => seen.length === 2, 'change');
       assert.equal(seen[1], 'a: 3\n');
+      // §8 check 19: the re-query after a notification carries header notify=true.
+      assert.deepEqual(queries, ['true']);
       await cfg.remove('app.yaml', 'DEFAULT_GROUP');
       await until(() => seen.length === 3, 'removal');
       assert.equal(seen[2], undefined);
