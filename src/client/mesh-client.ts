@@ -110,6 +110,7 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
   readonly #store: LastGoodStore | undefined;
   readonly #started: Promise<void>;
   readonly #waiters = new Set<() => void>();
+  #fetch: ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) & { close(): Promise<void> } | undefined;
   /** Hashed by `channelId` hash policies: per-client affinity that survives route updates. */
   readonly #channelId = randomBytes(8).readBigUInt64BE();
   #closed = false;
@@ -384,6 +385,27 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     );
   }
 
+  /**
+   * `fetch` routed through the mesh: Node's built-in fetch with the `sidecarless/undici`
+   * dispatcher (pick per request, route timeout and retries, outcome reported). Hosts the mesh does
+   * not know pass through. Needs the optional peer dependency `undici` (7.x); throws
+   * `MESH_ERR_INVALID_CONFIG` without it. See `createMeshFetch` for options.
+   */
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    if (this.#closed) return Promise.reject(new MeshError(ErrorCode.CLOSED, 'fetch(): the client was closed'));
+    if (this.#fetch === undefined) {
+      let integration: typeof import('../integrations/undici/mesh-fetch');
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        integration = require('../integrations/undici/mesh-fetch') as typeof import('../integrations/undici/mesh-fetch');
+      } catch (cause) {
+        throw new MeshError(ErrorCode.INVALID_CONFIG, 'fetch(): install the optional peer dependency "undici" (7.x) to use mesh.fetch', { cause });
+      }
+      this.#fetch = integration.createMeshFetch(this);
+    }
+    return this.#fetch(input, init);
+  }
+
   /** Whether every source has synced (or loaded its cache): what a readiness probe reports. */
   isReady(): boolean {
     return !this.#closed && this.#bindings.every((b) => b.source.synced);
@@ -423,6 +445,7 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     this.#notifyWaiters();
     await this.#started.catch(() => undefined);
     await Promise.all(this.#bindings.map((b) => b.source.close()));
+    await this.#fetch?.close();
     for (const b of this.#bindings) for (const bal of b.balancers.values()) bal.close();
     await this.#store?.close();
     this.removeAllListeners();

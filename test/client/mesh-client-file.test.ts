@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +73,25 @@ describe('MeshClient on the file source', () => {
     } finally {
       diagnosticsChannels.update.unsubscribe(onUpdate);
       diagnosticsChannels.rejected.unsubscribe(onRejected);
+    }
+  });
+
+  it('fetch() routes through the mesh to a real loopback backend, keeping the Host header', async () => {
+    const backend = createServer((req, res) => res.end(`hello from ${req.headers.host}`));
+    backend.listen(0, '127.0.0.1');
+    await once(backend, 'listening');
+    try {
+      const port = (backend.address() as AddressInfo).port;
+      await writeFile(file, `services:\n  reviews: {}\nclusters:\n  reviews:\n    endpoints: [ "127.0.0.1:${port}" ]\n`);
+      mesh = new MeshClient({ file });
+      await mesh.ready(['reviews']);
+      const res = await mesh.fetch('http://reviews/api');
+      assert.equal(res.status, 200);
+      assert.equal(await res.text(), 'hello from reviews');
+      assert.equal(mesh.stats()[0]!.requestsTotal, 1);
+    } finally {
+      await mesh?.close();
+      backend.close();
     }
   });
 
