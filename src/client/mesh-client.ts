@@ -9,11 +9,11 @@ import type { RequestContext } from '../routing/request-context';
 import { Router } from '../routing/router';
 import { effectiveTimeoutMs } from '../routing/timeout';
 import type { Route } from '../model/route-table';
-import type { LbPolicyName } from '../model/cluster';
+import type { Cluster, LbPolicyName } from '../model/cluster';
 import type { HealthStatus, Locality } from '../model/endpoint';
 import { FileSource } from '../sources/file/file-source';
 import type { NacosSourceOptions } from '../sources/nacos/nacos-source-options';
-import type { Source } from '../sources/source';
+import type { SnapshotChange, Source } from '../sources/source';
 import type { XdsSourceOptions } from '../sources/xds/xds-source';
 import { normalizeMeshClientOptions, type MeshClientOptions, type NormalizedMeshClientOptions } from './mesh-client-options';
 import { reportProblem, reportUpdate } from './client-diagnostics';
@@ -137,7 +137,7 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     const binding: SourceBinding = { source, balancers: new Map(), applied: undefined, restored: undefined };
     this.#bindings.push(binding);
     this.#bySource.set(source, binding);
-    source.on('changed', (snapshot) => this.#onChanged(binding, snapshot));
+    source.on('changed', (snapshot, change) => this.#onChanged(binding, snapshot, change));
     source.on('rejected', (error) => this.#problem('rejected', { source: source.scheme, error }));
     source.on('error', (error) => this.#problem('error', { source: source.scheme, error }));
   }
@@ -172,21 +172,24 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     }
   }
 
-  /** Applies a source's snapshot: balancers first, then every target bound to it. */
-  #onChanged(binding: SourceBinding, snapshot: MeshSnapshot): void {
+  /**
+   * Applies a source's snapshot: balancers first, then every target bound to it. With a change hint
+   * relative to the snapshot applied last, only the clusters it names are looked at (one cluster
+   * among 10,000 must apply in < 1 ms); otherwise every cluster is.
+   */
+  #onChanged(binding: SourceBinding, snapshot: MeshSnapshot, change?: SnapshotChange): void {
     if (this.#closed) return;
     const previous = binding.applied;
     binding.applied = snapshot;
-    for (const [name, cluster] of snapshot.clusters) {
-      const existing = binding.balancers.get(name);
-      if (existing === undefined) binding.balancers.set(name, createClusterBalancer(cluster));
-      // Clusters are immutable: the same object needs no update (sources keep unchanged clusters).
-      else if (previous?.clusters.get(name) !== cluster) existing.update(cluster);
-    }
-    for (const [name, balancer] of binding.balancers) {
-      if (!snapshot.clusters.has(name)) {
-        balancer.close();
-        binding.balancers.delete(name);
+    if (change !== undefined && previous !== undefined && change.since === previous) {
+      for (const name of change.clusters) this.#applyCluster(binding, name, snapshot.clusters.get(name), previous.clusters.get(name));
+    } else {
+      for (const [name, cluster] of snapshot.clusters) this.#applyCluster(binding, name, cluster, previous?.clusters.get(name));
+      for (const [name, balancer] of binding.balancers) {
+        if (!snapshot.clusters.has(name)) {
+          balancer.close();
+          binding.balancers.delete(name);
+        }
       }
     }
     for (const state of this.#targets.values()) {
@@ -202,6 +205,18 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     reportUpdate(update);
     this.emit('update', update);
     this.#notifyWaiters();
+  }
+
+  /** Creates, updates or (when `cluster` is undefined) closes the balancer of one cluster. */
+  #applyCluster(binding: SourceBinding, name: string, cluster: Cluster | undefined, previous: Cluster | undefined): void {
+    const existing = binding.balancers.get(name);
+    if (cluster === undefined) {
+      if (existing === undefined) return;
+      existing.close();
+      binding.balancers.delete(name);
+    } else if (existing === undefined) binding.balancers.set(name, createClusterBalancer(cluster));
+    // Clusters are immutable: the same object needs no update (sources keep unchanged clusters).
+    else if (previous !== cluster) existing.update(cluster);
   }
 
   #notifyWaiters(): void {
