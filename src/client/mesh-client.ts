@@ -1,17 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import type { ClusterBalancer, ClusterPickFailure, ClusterStats } from '../balancing/balancer';
 import { createClusterBalancer } from '../balancing/cluster-balancer';
-import { LastGoodStore } from '../cache/last-good-store';
+import type { LastGoodStore } from '../cache/last-good-store';
 import { ErrorCode, MeshError } from '../errors';
 import { routeTableOf, type MeshSnapshot } from '../model/mesh-snapshot';
 import type { RequestContext } from '../routing/request-context';
+import { randomU64 } from '../routing/fast-random';
 import { Router } from '../routing/router';
 import { effectiveTimeoutMs } from '../routing/timeout';
 import type { Route } from '../model/route-table';
 import type { Cluster, LbPolicyName } from '../model/cluster';
 import type { HealthStatus, Locality } from '../model/endpoint';
-import { FileSource } from '../sources/file/file-source';
+import type { FileSourceConfig } from './mesh-client-options';
 import type { NacosSourceOptions } from '../sources/nacos/nacos-source-options';
 import type { SnapshotChange, Source } from '../sources/source';
 import type { XdsSourceOptions } from '../sources/xds/xds-source';
@@ -57,6 +57,20 @@ function createXdsSource(options: XdsSourceOptions): Source {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { XdsSource } = require('../sources/xds/xds-source') as typeof import('../sources/xds/xds-source');
   return new XdsSource(options);
+}
+
+// The file source (YAML parser, schema validation) and the on-disk cache (node:crypto, fs/promises)
+// are likewise loaded only when configured: an xDS-only app's cold start to its first pick is budgeted.
+function createFileSource(config: Readonly<Required<FileSourceConfig>>): Source {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { FileSource } = require('../sources/file/file-source') as typeof import('../sources/file/file-source');
+  return new FileSource(config);
+}
+
+function createLastGoodStore(dir: string): LastGoodStore {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { LastGoodStore: Store } = require('../cache/last-good-store') as typeof import('../cache/last-good-store');
+  return new Store(dir);
 }
 
 function createNacosSource(options: NacosSourceOptions): Source {
@@ -111,7 +125,7 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
   readonly #started: Promise<void>;
   readonly #waiters = new Set<() => void>();
   /** Hashed by `channelId` hash policies: per-client affinity that survives route updates. */
-  readonly #channelId = randomBytes(8).readBigUInt64BE();
+  readonly #channelId = randomU64();
   #closed = false;
 
   /**
@@ -121,14 +135,14 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     super();
     this.#options = normalizeMeshClientOptions(options);
     const sources: Source[] = [];
-    if (this.#options.file) sources.push(new FileSource(this.#options.file));
+    if (this.#options.file) sources.push(createFileSource(this.#options.file));
     if (this.#options.xds) sources.push(createXdsSource(this.#options.xds));
     if (this.#options.nacos) sources.push(createNacosSource(this.#options.nacos));
     sources.push(...this.#options.sources);
     if (sources.length === 0) {
       throw new MeshError(ErrorCode.INVALID_CONFIG, 'options: configure at least one source (file, xds, nacos or sources)');
     }
-    this.#store = this.#options.cacheDir === undefined ? undefined : new LastGoodStore(this.#options.cacheDir);
+    this.#store = this.#options.cacheDir === undefined ? undefined : createLastGoodStore(this.#options.cacheDir);
     for (const source of sources) this.#bind(source);
     this.#started = this.#start();
   }
