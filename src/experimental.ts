@@ -3,7 +3,7 @@
  * balancers.
  * @packageDocumentation
  */
-export type { Source, SourceEvents, TargetStatus } from './sources/source';
+export type { Source, SourceEvents, TargetStatus, SnapshotChange } from './sources/source';
 export type { ClusterBalancer, EndpointPick, ClusterPickFailure } from './balancing/balancer';
 export { StaticSource } from './sources/static/static-source';
 export * from './balancing/index';

@@ -1,12 +1,13 @@
-import { randomFillSync } from 'node:crypto';
 
 // In Node 20's V8, every Math.random() call allocates a 16-byte heap number, which is one young
 // generation GC per ~60,000 routed requests. Weighted clusters and runtime fractions need a uniform
 // draw per request, not cryptographic randomness, so this xorshift128 generator (Marsaglia 2003)
 // keeps its state in a typed array and returns an unboxed double: no allocation once optimised.
-// Seeded once from the OS CSPRNG; callers that need reproducible draws inject their own source.
+// Seeded once from Math.random (V8's own xorshift128+, itself seeded from the OS): node:crypto is
+// not loaded for this, it would add several ms to every cold start. Callers that need reproducible
+// draws inject their own source.
 const state = new Uint32Array(4);
-randomFillSync(state);
+for (let i = 0; i < 4; i++) state[i] = Math.floor(Math.random() * 4294967296);
 if ((state[0]! | state[1]! | state[2]! | state[3]!) === 0) state[0] = 0x9e3779b9; // never all-zero
 
 const TWO_POW_32 = 4294967296;
@@ -38,4 +39,14 @@ function nextInt32(): number {
   const next = t ^ s ^ (s >>> 19);
   state[0] = next;
   return next;
+}
+
+/**
+ * A random unsigned 64-bit integer from Math.random: for ids that spread hash affinity (a client's
+ * `channelId`), never for secrets.
+ */
+export function randomU64(): bigint {
+  const hi = Math.floor(Math.random() * TWO_POW_32);
+  const lo = Math.floor(Math.random() * TWO_POW_32);
+  return (BigInt(hi) << 32n) | BigInt(lo);
 }

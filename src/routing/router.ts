@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { InvalidConfigError } from '../errors';
 import type { RetryPolicy, Route, RouteTable, VirtualHost } from '../model/route-table';
 import { compileClusterPicker, type ClusterPicker } from './cluster-picker';
@@ -9,6 +8,7 @@ import type { RequestContext } from './request-context';
 import { RequestHasher } from './request-hash';
 import { validateRetryPolicy } from './retry-policy';
 import type { RoutingMode } from './routing-mode';
+import { randomU64 } from './fast-random';
 import { drawRuntimeFraction, validateRuntimeFraction } from './runtime-fraction';
 import { VirtualHostMatcher } from './virtual-host-matcher';
 
@@ -152,7 +152,7 @@ function compileTable(table: RouteTable, options: CompileOptions, fieldPrefix: s
 }
 
 function randomChannelId(): bigint {
-  return randomBytes(8).readBigUInt64BE(0);
+  return randomU64();
 }
 
 /**

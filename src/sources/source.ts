@@ -5,10 +5,30 @@ import type { MeshSnapshot } from '../model/mesh-snapshot';
 /** Whether a source knows a watched target. */
 export type TargetStatus = 'requested' | 'exists' | 'doesNotExist';
 
+/**
+ * Which entries of a snapshot differ from `since`, an earlier snapshot of the same source: every
+ * entry not listed is the very same object in both. Lets a consumer that applied `since` update
+ * only what changed (an incremental xDS update of one cluster among 10,000).
+ */
+export interface SnapshotChange {
+  /** The snapshot this change is relative to; a consumer that did not apply it must ignore the hint. */
+  readonly since: MeshSnapshot;
+  /** Listener keys added, replaced or removed. */
+  readonly listeners: readonly string[];
+  /** Route table names added, replaced or removed. */
+  readonly routeTables: readonly string[];
+  /** Cluster names added, replaced or removed. */
+  readonly clusters: readonly string[];
+}
+
 /** Events every {@link Source} emits. Listeners are never called synchronously from `watch()`. */
 export interface SourceEvents {
-  /** A valid update was accepted; `snapshot` is the source's complete new state. */
-  changed: (snapshot: MeshSnapshot) => void;
+  /**
+   * A valid update was accepted; `snapshot` is the source's complete new state. `change`, when
+   * given, says which entries differ from an earlier snapshot (an optimisation hint; a listener may
+   * ignore it and treat `snapshot` as entirely new).
+   */
+  changed: (snapshot: MeshSnapshot, change?: SnapshotChange) => void;
   /** An update was invalid and rejected; the previous snapshot keeps serving. */
   rejected: (error: MeshError) => void;
   /** A transport or protocol problem; the previous snapshot keeps serving. */

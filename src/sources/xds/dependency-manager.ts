@@ -8,12 +8,36 @@ import { CLUSTER_RESOURCE, type XdsCluster } from './resources/cluster-resource'
 import { LISTENER_RESOURCE } from './resources/listener-resource';
 import type { XdsResourceType } from './resources/resource-type';
 import { clustersOfRouteTable, ROUTE_CONFIGURATION_RESOURCE } from './resources/route-configuration-resource';
+import type { SnapshotChange } from '../source';
+import { OverlayMap } from './overlay-map';
 import type { XdsClient } from './xds-client';
 
 /** A37: aggregate clusters nest at most this deep. */
 export const MAX_AGGREGATE_DEPTH = 16;
 
 type WatchState = 'pending' | 'ok' | 'missing';
+
+/** Which resource type a watch is on. */
+type WatchKind = 'listener' | 'route' | 'cluster' | 'endpoints';
+
+/** Receives each published snapshot and, for an incremental one, what changed since the last. */
+export type SnapshotListener = (snapshot: MeshSnapshot, change?: SnapshotChange) => void;
+
+/** True when two CDS values reference the same resources (same EDS name, same aggregate children). */
+function sameDependencies(a: XdsCluster, b: XdsCluster): boolean {
+  const x = a.discovery;
+  const y = b.discovery;
+  if (x.kind !== y.kind) return false;
+  if (x.kind === 'eds' && y.kind === 'eds') return x.serviceName === y.serviceName;
+  if (x.kind === 'aggregate' && y.kind === 'aggregate') return x.children.length === y.children.length && x.children.every((c, i) => c === y.children[i]);
+  return true;
+}
+
+function addTo(index: Map<string, string[]>, key: string, value: string): void {
+  const list = index.get(key);
+  if (list === undefined) index.set(key, [value]);
+  else if (!list.includes(value)) list.push(value);
+}
 
 interface Watched<T> {
   value: T | undefined;
@@ -29,7 +53,7 @@ interface Watched<T> {
  */
 export class DependencyManager {
   readonly #client: XdsClient;
-  readonly #onSnapshot: (snapshot: MeshSnapshot) => void;
+  readonly #onSnapshot: SnapshotListener;
   /** target key → LDS resource name */
   readonly #targets = new Map<string, string>();
   readonly #listeners = new Map<string, Watched<Listener>>();
@@ -44,11 +68,29 @@ export class DependencyManager {
   readonly #built = new Map<string, { readonly source: XdsCluster; readonly endpoints: XdsEndpoints | undefined; readonly model: Cluster }>();
   #scheduled = false;
   #dirty = false;
+  /**
+   * Incremental path (a delta update of one endpoint set among 10,000 must apply in < 1 ms): while
+   * only values change that reference nothing new (an EDS update, a CDS update with the same
+   * EDS name / children), no walk of the whole chain is needed; only the clusters built from them
+   * (and aggregates over those) are rebuilt. Anything else (targets, listeners, routes, a resource
+   * appearing, failing or disappearing) sets `#structural` and takes the full walk.
+   */
+  #structural = true;
+  readonly #changedClusters = new Set<string>();
+  readonly #changedEndpoints = new Set<string>();
+  /** From the last full walk: EDS service name → clusters that read it. */
+  #edsUsers = new Map<string, string[]>();
+  /** From the last full walk: cluster → aggregate clusters listing it as a child. */
+  #parents = new Map<string, string[]>();
+  /** From the last full publication: the depth at which each aggregate cluster was flattened. */
+  readonly #aggregateDepth = new Map<string, number>();
+  /** Every target was complete in the last full walk. */
+  #allComplete = false;
   #version = 0;
   #last: MeshSnapshot | undefined;
   #closed = false;
 
-  constructor(client: XdsClient, onSnapshot: (snapshot: MeshSnapshot) => void) {
+  constructor(client: XdsClient, onSnapshot: SnapshotListener) {
     this.#client = client;
     this.#onSnapshot = onSnapshot;
   }
@@ -57,11 +99,14 @@ export class DependencyManager {
   addTarget(key: string, resourceName: string): void {
     if (this.#targets.get(key) === resourceName) return;
     this.#targets.set(key, resourceName);
+    this.#structural = true;
     this.#schedule();
   }
 
   removeTarget(key: string): void {
-    if (this.#targets.delete(key)) this.#schedule();
+    if (!this.#targets.delete(key)) return;
+    this.#structural = true;
+    this.#schedule();
   }
 
   /** Cancels every watch. */
@@ -84,24 +129,36 @@ export class DependencyManager {
     });
   }
 
-  #watch<T>(map: Map<string, Watched<T>>, type: XdsResourceType<T>, name: string): Watched<T> {
+  /** Records a new value: incremental when it replaces a value and references nothing new. */
+  #noteValue(kind: WatchKind, name: string, previous: unknown, value: unknown): void {
+    if (previous === undefined) this.#structural = true;
+    else if (kind === 'endpoints') this.#changedEndpoints.add(name);
+    else if (kind === 'cluster' && sameDependencies(previous as XdsCluster, value as XdsCluster)) this.#changedClusters.add(name);
+    else this.#structural = true;
+  }
+
+  #watch<T>(map: Map<string, Watched<T>>, kind: WatchKind, type: XdsResourceType<T>, name: string): Watched<T> {
     let w = map.get(name);
     if (w) return w;
     const watched: Watched<T> = { value: undefined, state: 'pending', cancel: () => undefined };
     watched.cancel = this.#client.watch(type, name, {
       onResource: (value) => {
+        const previous = watched.state === 'ok' ? watched.value : undefined;
         watched.value = value;
         watched.state = 'ok';
+        if (map.get(name) === watched) this.#noteValue(kind, name, previous, value);
         this.#schedule();
       },
       onError: () => {
         // A46: invalid with no previous version; the NACK is reported by the source.
         if (watched.value === undefined) watched.state = 'missing';
+        this.#structural = true;
         this.#schedule();
       },
       onDoesNotExist: () => {
         watched.value = undefined;
         watched.state = 'missing';
+        this.#structural = true;
         this.#schedule();
       },
     });
@@ -122,6 +179,17 @@ export class DependencyManager {
   #recompute(): void {
     if (!this.#dirty) return;
     this.#dirty = false;
+    const last = this.#last;
+    const incremental = !this.#structural && this.#allComplete && last !== undefined && (this.#changedClusters.size > 0 || this.#changedEndpoints.size > 0);
+    this.#structural = false;
+    if (incremental) {
+      this.#publishChanges(last);
+      return;
+    }
+    this.#changedClusters.clear();
+    this.#changedEndpoints.clear();
+    const edsUsers = new Map<string, string[]>();
+    const parents = new Map<string, string[]>();
     const wantListeners = new Set<string>();
     const wantRoutes = new Set<string>();
     const wantClusters = new Set<string>();
@@ -134,14 +202,16 @@ export class DependencyManager {
       if (known !== undefined) return known;
       clusterComplete.set(name, true); // breaks cycles
       wantClusters.add(name);
-      const w = this.#watch(this.#clusters, CLUSTER_RESOURCE, name);
+      const w = this.#watch(this.#clusters, 'cluster', CLUSTER_RESOURCE, name);
       let ok = w.state !== 'pending';
       const c = w.value;
       if (c?.discovery.kind === 'eds') {
         wantEndpoints.add(c.discovery.serviceName);
-        ok = this.#watch(this.#endpoints, CLUSTER_LOAD_ASSIGNMENT_RESOURCE, c.discovery.serviceName).state !== 'pending' && ok;
-      } else if (c?.discovery.kind === 'aggregate' && depth < MAX_AGGREGATE_DEPTH) {
-        for (const child of c.discovery.children) ok = visitCluster(child, depth + 1) && ok;
+        addTo(edsUsers, c.discovery.serviceName, name);
+        ok = this.#watch(this.#endpoints, 'endpoints', CLUSTER_LOAD_ASSIGNMENT_RESOURCE, c.discovery.serviceName).state !== 'pending' && ok;
+      } else if (c?.discovery.kind === 'aggregate') {
+        for (const child of c.discovery.children) addTo(parents, child, name);
+        if (depth < MAX_AGGREGATE_DEPTH) for (const child of c.discovery.children) ok = visitCluster(child, depth + 1) && ok;
       }
       clusterComplete.set(name, ok);
       return ok;
@@ -149,13 +219,13 @@ export class DependencyManager {
 
     for (const [key, ldsName] of this.#targets) {
       wantListeners.add(ldsName);
-      const lw = this.#watch(this.#listeners, LISTENER_RESOURCE, ldsName);
+      const lw = this.#watch(this.#listeners, 'listener', LISTENER_RESOURCE, ldsName);
       let ok = lw.state !== 'pending';
       const listener = lw.value;
       let table: RouteTable | undefined = listener?.routeTable;
       if (listener?.routeTableName !== undefined) {
         wantRoutes.add(listener.routeTableName);
-        const rw = this.#watch(this.#routes, ROUTE_CONFIGURATION_RESOURCE, listener.routeTableName);
+        const rw = this.#watch(this.#routes, 'route', ROUTE_CONFIGURATION_RESOURCE, listener.routeTableName);
         ok = rw.state !== 'pending' && ok;
         table = rw.value;
       }
@@ -166,7 +236,45 @@ export class DependencyManager {
     this.#prune(this.#routes, wantRoutes);
     this.#prune(this.#clusters, wantClusters);
     this.#prune(this.#endpoints, wantEndpoints);
+    this.#edsUsers = edsUsers;
+    this.#parents = parents;
+    this.#allComplete = this.#targets.size > 0 && [...complete.values()].every((ok) => ok);
     this.#publish(complete);
+  }
+
+  /**
+   * The incremental path: every target is complete and only values that reference nothing new
+   * changed. Rebuilds the clusters built from them (and aggregates over those) and publishes a
+   * snapshot sharing everything else with the last one, with a {@link SnapshotChange} hint.
+   */
+  #publishChanges(last: MeshSnapshot): void {
+    const affected = new Set<string>(this.#changedClusters);
+    for (const eds of this.#changedEndpoints) for (const name of this.#edsUsers.get(eds) ?? []) affected.add(name);
+    this.#changedClusters.clear();
+    this.#changedEndpoints.clear();
+    const queue = [...affected];
+    for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
+      for (const parent of this.#parents.get(name) ?? []) {
+        if (affected.has(parent)) continue;
+        affected.add(parent);
+        queue.push(parent);
+      }
+    }
+    const updates: Array<[string, Cluster]> = [];
+    for (const name of affected) {
+      const before = last.clusters.get(name);
+      if (before === undefined) continue;
+      const model = this.#model(name, this.#aggregateDepth.get(name) ?? 1);
+      if (model !== undefined && model !== before) updates.push([name, model]);
+    }
+    const snapshot: MeshSnapshot = Object.freeze({
+      version: String(++this.#version),
+      listeners: last.listeners,
+      routeTables: last.routeTables,
+      clusters: updates.length === 0 ? last.clusters : OverlayMap.with(last.clusters, updates),
+    });
+    this.#last = snapshot;
+    this.#onSnapshot(snapshot, Object.freeze({ since: last, listeners: [], routeTables: [], clusters: updates.map(([name]) => name) }));
   }
 
   #publish(complete: ReadonlyMap<string, boolean>): void {
@@ -207,6 +315,7 @@ export class DependencyManager {
     }
     if (!anyComplete && this.#targets.size > 0) return;
     for (const name of this.#built.keys()) if (!clusters.has(name)) this.#built.delete(name);
+    for (const name of this.#aggregateDepth.keys()) if (!clusters.has(name)) this.#aggregateDepth.delete(name);
     const snapshot: MeshSnapshot = Object.freeze({
       version: String(++this.#version),
       listeners,
@@ -220,23 +329,30 @@ export class DependencyManager {
   /** Adds a model cluster (and, for aggregates, their children) to `out`. */
   #addCluster(name: string, out: Map<string, Cluster>, depth: number): void {
     if (out.has(name)) return;
+    const model = this.#model(name, depth);
+    if (model === undefined) return;
+    out.set(name, model);
     const c = this.#clusters.get(name)?.value;
-    if (!c) return;
+    if (c?.discovery.kind === 'aggregate') {
+      this.#aggregateDepth.set(name, depth);
+      for (const child of c.discovery.children) this.#addCluster(child, out, depth + 1);
+    }
+  }
+
+  /** The model of one cluster (an aggregate flattened at `depth`); unchanged inputs keep the last object. */
+  #model(name: string, depth: number): Cluster | undefined {
+    const c = this.#clusters.get(name)?.value;
+    if (!c) return undefined;
     if (c.discovery.kind === 'aggregate') {
       const flat = this.#flatten(name, depth, new Set());
-      out.set(name, createCluster({ ...this.#common(c), priorities: flat.priorities, dropOverloads: flat.dropOverloads }));
-      for (const child of c.discovery.children) this.#addCluster(child, out, depth + 1);
-      return;
+      return createCluster({ ...this.#common(c), priorities: flat.priorities, dropOverloads: flat.dropOverloads });
     }
     const eps = this.#endpointsOf(c);
     const built = this.#built.get(name);
-    if (built !== undefined && built.source === c && built.endpoints === eps) {
-      out.set(name, built.model);
-      return;
-    }
+    if (built !== undefined && built.source === c && built.endpoints === eps) return built.model;
     const model = createCluster({ ...this.#common(c), priorities: eps?.priorities ?? [], dropOverloads: eps?.dropOverloads ?? [] });
     this.#built.set(name, { source: c, endpoints: eps, model });
-    out.set(name, model);
+    return model;
   }
 
   #common(c: XdsCluster): { name: string; lbPolicy: Cluster['lbPolicy']; outlierDetection?: Cluster['outlierDetection']; circuitBreaker: Cluster['circuitBreaker'] } {

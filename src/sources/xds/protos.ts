@@ -51,6 +51,15 @@ const types = new Map<string, Type>();
  * `dist/sources/xds` (published) as well as `build/src/sources/xds` (tests).
  */
 export function protosDir(): string {
+  // Cached: the walk stats the file system, and start-up asks twice (package version, descriptor).
+  if (protosDirCache !== undefined) return protosDirCache;
+  protosDirCache = findProtosDir();
+  return protosDirCache;
+}
+
+let protosDirCache: string | undefined;
+
+function findProtosDir(): string {
   let dir = __dirname;
   for (;;) {
     const candidate = path.join(dir, 'protos');

@@ -95,6 +95,8 @@ interface Entry {
 interface TypeState {
   readonly type: XdsResourceType<unknown>;
   readonly entries: Map<string, Entry>;
+  /** Bumped whenever a name is added to or removed from `entries`. */
+  generation: number;
 }
 
 /** Per-type protocol state on one stream. */
@@ -102,6 +104,11 @@ interface StreamTypeState {
   nonce: string;
   /** SotW: the names last sent; delta: the names subscribed on this stream. */
   sent: Set<string>;
+  /**
+   * The {@link TypeState.generation} `sent` reflects: when equal, the subscriptions are unchanged
+   * and a flush need not compare 10,000 names (it runs after every delta response).
+   */
+  sentGeneration: number;
 }
 
 /** One xDS server of the bootstrap and its current ADS stream. */
@@ -198,7 +205,7 @@ export class XdsClient extends EventEmitter<XdsClientEvents> {
   watch<T>(type: XdsResourceType<T>, name: string, watcher: ResourceWatcher<T>): () => void {
     const w = watcher as ResourceWatcher<unknown>;
     let state = this.#types.get(type.typeUrl);
-    if (!state) this.#types.set(type.typeUrl, (state = { type: type as XdsResourceType<unknown>, entries: new Map() }));
+    if (!state) this.#types.set(type.typeUrl, (state = { type: type as XdsResourceType<unknown>, entries: new Map(), generation: 0 }));
     let entry = state.entries.get(name);
     if (!entry) {
       entry = {
@@ -213,6 +220,7 @@ export class XdsClient extends EventEmitter<XdsClientEvents> {
         timer: undefined,
       };
       state.entries.set(name, entry);
+      state.generation++;
       this.#scheduleFlush();
     } else {
       const e = entry;
@@ -231,6 +239,7 @@ export class XdsClient extends EventEmitter<XdsClientEvents> {
       if (s.entries.get(e.name) !== e) return;
       if (e.timer !== undefined) this.#options.clock.clearTimeout(e.timer);
       s.entries.delete(e.name);
+      s.generation++;
       this.#scheduleFlush();
     };
   }
@@ -401,7 +410,7 @@ export class XdsClient extends EventEmitter<XdsClientEvents> {
 
   #sendInitial(conn: ServerConnection, typeUrl: string, state: TypeState): void {
     const names = [...state.entries.keys()];
-    const st: StreamTypeState = { nonce: '', sent: new Set(names) };
+    const st: StreamTypeState = { nonce: '', sent: new Set(names), sentGeneration: state.generation };
     conn.streamTypes.set(typeUrl, st);
     if (this.#options.delta) {
       const initial: Record<string, string> = {};
@@ -440,7 +449,11 @@ export class XdsClient extends EventEmitter<XdsClientEvents> {
         if (state.entries.size > 0) this.#sendInitial(conn, typeUrl, state);
         continue;
       }
-      if (sameSet(st.sent, state.entries.keys())) continue;
+      if (st.sentGeneration === state.generation) continue;
+      if (sameSet(st.sent, state.entries.keys())) {
+        st.sentGeneration = state.generation;
+        continue;
+      }
       const added = [...state.entries.keys()].filter((n) => !st.sent.has(n));
       if (this.#options.delta) {
         const removed = [...st.sent].filter((n) => !state.entries.has(n));
@@ -454,6 +467,7 @@ export class XdsClient extends EventEmitter<XdsClientEvents> {
         });
       }
       st.sent = new Set(state.entries.keys());
+      st.sentGeneration = state.generation;
       this.#afterSend(conn, state, added);
     }
   }
@@ -562,7 +576,7 @@ export class XdsClient extends EventEmitter<XdsClientEvents> {
     const version = res.version_info ?? '';
     if (!this.#accept(conn)) return;
     let st = conn.streamTypes.get(typeUrl);
-    if (!st) conn.streamTypes.set(typeUrl, (st = { nonce, sent: new Set() }));
+    if (!st) conn.streamTypes.set(typeUrl, (st = { nonce, sent: new Set(), sentGeneration: -1 }));
     st.nonce = nonce;
     const state = this.#types.get(typeUrl);
     if (!state) {
@@ -607,6 +621,7 @@ export class XdsClient extends EventEmitter<XdsClientEvents> {
     const added = names.filter((n) => !st.sent.has(n));
     this.#write(conn, { type_url: typeUrl, version_info: version, response_nonce: nonce, resource_names: names });
     st.sent = new Set(names);
+    st.sentGeneration = state.generation;
     this.#afterSend(conn, state, added);
   }
 

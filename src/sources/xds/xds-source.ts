@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { EventEmitter } from 'eventemitter3';
 import { ErrorCode, InvalidConfigError, MeshError } from '../../errors';
 import { EMPTY_SNAPSHOT, type MeshSnapshot } from '../../model/mesh-snapshot';
-import type { Source, SourceEvents, TargetStatus } from '../source';
+import type { SnapshotChange, Source, SourceEvents, TargetStatus } from '../source';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { loadBootstrap, type XdsBootstrap } from './bootstrap';
 import { SYSTEM_CLOCK, type Clock } from './clock';
@@ -85,7 +85,7 @@ export class XdsSource extends EventEmitter<SourceEvents> implements Source {
       userAgentName: 'sidecarless',
       userAgentVersion: packageVersion(),
     });
-    this.#deps = new DependencyManager(this.#client, (snapshot) => this.#publish(snapshot));
+    this.#deps = new DependencyManager(this.#client, (snapshot, change) => this.#publish(snapshot, change));
     this.#client.on('nack', (error) => {
       if (!this.#closed) this.emit('rejected', error);
     });
@@ -174,12 +174,14 @@ export class XdsSource extends EventEmitter<SourceEvents> implements Source {
     this.#client.close();
   }
 
-  #publish(snapshot: MeshSnapshot): void {
+  #publish(snapshot: MeshSnapshot, change: SnapshotChange | undefined): void {
     if (this.#closed) return;
     this.#snapshot = snapshot;
     this.#synced = true;
     queueMicrotask(() => {
-      if (!this.#closed && this.#snapshot === snapshot) this.emit('changed', snapshot);
+      // A hint relative to a snapshot that was superseded before being emitted is useless to
+      // listeners (they never saw `since`): they fall back to a full apply.
+      if (!this.#closed && this.#snapshot === snapshot) this.emit('changed', snapshot, change);
     });
   }
 }
