@@ -52,6 +52,15 @@ describe('examples (smoke)', function () {
     assert.ok(v2 > 6 && v2 < 14, `v2 share ${v2}%`);
   });
 
+  it('nacos-interop registers itself, finds the Java service and follows the canary rule from Nacos config', async () => {
+    const r = await run('examples/nacos-interop/index.js');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /Java app "orders" v1 registered at 127\.0\.0\.1:\d+/);
+    assert.match(r.stdout, /Node app "frontend" registered itself: 127\.0\.0\.1:\d+/);
+    assert.ok(Math.abs(percent(r.stdout, /calls to http:\/\/orders\/api\/orders\/7: v1 [\d.]+%, v2 ([\d.]+)% \(rule 80\/20\)/) - 20) <= 5);
+    assert.match(r.stdout, /100 calls with x-canary: true: v2 100\/100/);
+  });
+
   it('the demo runs the xDS and Nacos phases, prints the summary and exits 0', async () => {
     const r = await run('examples/demo/run.js');
     assert.equal(r.code, 0, r.stdout + r.stderr);
