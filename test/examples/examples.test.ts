@@ -75,7 +75,7 @@ describe('examples (smoke)', function () {
     }
     assert.ok(Math.abs(v2('4 new app from disk cache', 'HTTP', '50/50') - 50) <= 5);
     assert.match(r.stdout, /^ {2}5 Nacos "Java" service\s+HTTP\s+500\s+all OK\s+-\s+-\s+0\s+ok$/m);
-    assert.match(r.stdout, /push to first 50\/50 pick: [\d.]+ ms/);
+    assert.match(r.stdout, /push to first 50\/50 pick: [\d.]+ ms \(control plane parse \+ encode before it: [\d.]+ ms\)/);
     assert.match(r.stdout, /labels version=1\.4\.2, preserved\.register\.source=SPRING_CLOUD/);
     assert.match(r.stdout, /^all phases within ±5 points of the rules, no failed calls; done in [\d.]+ s$/m);
   });
