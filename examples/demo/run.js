@@ -120,7 +120,7 @@ async function main() {
         if (calls === 0) continue;
         const v2 = c.ok === 0 ? 0 : (100 * (c.versions.v2 ?? 0)) / c.ok;
         const splitOk = Math.abs(v2 - expected) <= TOLERANCE;
-        rows.push({ phase, protocol, calls, expected: `${100 - expected}/${expected}`, v1: 100 - v2, v2, failed: c.failed, ok: splitOk && c.failed === 0 });
+        rows.push({ phase, protocol, calls, expected: `${100 - expected}/${expected}`, v1: c.ok === 0 ? 0 : (100 * (c.versions.v1 ?? 0)) / c.ok, v2, failed: c.failed, ok: splitOk && c.failed === 0 });
         if (!splitOk) problems.push(`${phase} (${protocol}): v2 got ${v2.toFixed(1)}%, the rule says ${expected}%`);
         if (c.failed) problems.push(`${phase} (${protocol}): ${c.failed} of ${calls} calls failed (first: ${firstError})`);
       }
