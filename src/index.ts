@@ -29,3 +29,4 @@ export { MeshClient } from './client/mesh-client';
 export type { MeshClientEvents, MeshUpdateEvent, MeshSourceErrorEvent, ReadyOptions, ClusterView, EndpointView } from './client/mesh-client';
 export type { MeshClientOptions, FileSourceConfig } from './client/mesh-client-options';
 export type { PickResult, PickSuccess, PickFailure, PickError, RoutePolicy } from './client/pick-result';
+export { diagnosticsChannels } from './client/client-diagnostics';

@@ -16,6 +16,7 @@ import type { NacosSourceOptions } from '../sources/nacos/nacos-source-options';
 import type { Source } from '../sources/source';
 import type { XdsSourceOptions } from '../sources/xds/xds-source';
 import { normalizeMeshClientOptions, type MeshClientOptions, type NormalizedMeshClientOptions } from './mesh-client-options';
+import { reportProblem, reportUpdate } from './client-diagnostics';
 import { createPickSuccess, pickFailure, type PickFailure, type PickResult, type RoutePolicy } from './pick-result';
 import { parseTargetName } from './target-name';
 import type { TargetState } from './target-state';
@@ -109,6 +110,7 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
   readonly #store: LastGoodStore | undefined;
   readonly #started: Promise<void>;
   readonly #waiters = new Set<() => void>();
+  #fetch: ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) & { close(): Promise<void> } | undefined;
   /** Hashed by `channelId` hash policies: per-client affinity that survives route updates. */
   readonly #channelId = randomBytes(8).readBigUInt64BE();
   #closed = false;
@@ -137,15 +139,20 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     this.#bindings.push(binding);
     this.#bySource.set(source, binding);
     source.on('changed', (snapshot) => this.#onChanged(binding, snapshot));
-    source.on('rejected', (error) => this.emit('rejected', { source: source.scheme, error }));
-    source.on('error', (error) => this.emit('error', { source: source.scheme, error }));
+    source.on('rejected', (error) => this.#problem('rejected', { source: source.scheme, error }));
+    source.on('error', (error) => this.#problem('error', { source: source.scheme, error }));
+  }
+
+  #problem(kind: 'rejected' | 'error', event: MeshSourceErrorEvent): void {
+    reportProblem(kind, event);
+    this.emit(kind, event);
   }
 
   async #start(): Promise<void> {
     if (this.#store !== undefined) {
       for (const binding of this.#bindings) {
         const loaded = await this.#store.load(binding.source.scheme);
-        if (loaded.error !== undefined) this.emit('error', { source: binding.source.scheme, error: loaded.error });
+        if (loaded.error !== undefined) this.#problem('error', { source: binding.source.scheme, error: loaded.error });
         if (loaded.snapshot !== undefined && !binding.source.synced) {
           binding.source.restore(loaded.snapshot);
           binding.restored = binding.source.snapshot;
@@ -157,7 +164,7 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
       this.#bindings.map((b) =>
         b.source.start().catch((cause: unknown) => {
           const error = cause instanceof MeshError ? cause : new MeshError(ErrorCode.SOURCE_FAILURE, String(cause), { cause });
-          this.emit('error', { source: b.source.scheme, error });
+          this.#problem('error', { source: b.source.scheme, error });
         }),
       ),
     );
@@ -169,11 +176,13 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
   /** Applies a source's snapshot: balancers first, then every target bound to it. */
   #onChanged(binding: SourceBinding, snapshot: MeshSnapshot): void {
     if (this.#closed) return;
+    const previous = binding.applied;
     binding.applied = snapshot;
     for (const [name, cluster] of snapshot.clusters) {
       const existing = binding.balancers.get(name);
       if (existing === undefined) binding.balancers.set(name, createClusterBalancer(cluster));
-      else existing.update(cluster);
+      // Clusters are immutable: the same object needs no update (sources keep unchanged clusters).
+      else if (previous?.clusters.get(name) !== cluster) existing.update(cluster);
     }
     for (const [name, balancer] of binding.balancers) {
       if (!snapshot.clusters.has(name)) {
@@ -187,10 +196,12 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     if (this.#store !== undefined && snapshot !== binding.restored) {
       const scheme = binding.source.scheme;
       void this.#store.save(scheme, snapshot).then((error) => {
-        if (error !== undefined && !this.#closed) this.emit('error', { source: scheme, error });
+        if (error !== undefined && !this.#closed) this.#problem('error', { source: scheme, error });
       });
     }
-    this.emit('update', { source: binding.source.scheme, version: snapshot.version });
+    const update = { source: binding.source.scheme, version: snapshot.version };
+    reportUpdate(update);
+    this.emit('update', update);
     this.#notifyWaiters();
   }
 
@@ -374,6 +385,27 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     );
   }
 
+  /**
+   * `fetch` routed through the mesh: Node's built-in fetch with the `sidecarless/undici`
+   * dispatcher (pick per request, route timeout and retries, outcome reported). Hosts the mesh does
+   * not know pass through. Needs the optional peer dependency `undici` (7.x); throws
+   * `MESH_ERR_INVALID_CONFIG` without it. See `createMeshFetch` for options.
+   */
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    if (this.#closed) return Promise.reject(new MeshError(ErrorCode.CLOSED, 'fetch(): the client was closed'));
+    if (this.#fetch === undefined) {
+      let integration: typeof import('../integrations/undici/mesh-fetch');
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        integration = require('../integrations/undici/mesh-fetch') as typeof import('../integrations/undici/mesh-fetch');
+      } catch (cause) {
+        throw new MeshError(ErrorCode.INVALID_CONFIG, 'fetch(): install the optional peer dependency "undici" (7.x) to use mesh.fetch', { cause });
+      }
+      this.#fetch = integration.createMeshFetch(this);
+    }
+    return this.#fetch(input, init);
+  }
+
   /** Whether every source has synced (or loaded its cache): what a readiness probe reports. */
   isReady(): boolean {
     return !this.#closed && this.#bindings.every((b) => b.source.synced);
@@ -413,6 +445,7 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     this.#notifyWaiters();
     await this.#started.catch(() => undefined);
     await Promise.all(this.#bindings.map((b) => b.source.close()));
+    await this.#fetch?.close();
     for (const b of this.#bindings) for (const bal of b.balancers.values()) bal.close();
     await this.#store?.close();
     this.removeAllListeners();

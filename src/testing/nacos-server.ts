@@ -123,6 +123,9 @@ export interface NacosServerEvents {
   detection: (connectionId: string, acked: boolean) => void;
 }
 
+/** The login paths of Nacos 2.5 (`UserController` maps `/v1/auth` and `/v1/auth/users`) and the 3.x one. */
+const LOGIN_PATH = /^\/nacos\/(?:v1\/auth(?:\/users)?|v3\/auth\/user)\/login$/;
+
 const SERVER_ABILITIES = Object.freeze({ supportPersistentInstanceByGrpc: true });
 
 function lowerCaseHeaders(...sources: Array<unknown>): Map<string, string> {
@@ -414,7 +417,7 @@ export class NacosServer extends EventEmitter<NacosServerEvents> {
       res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json' });
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
-    if (req.method !== 'POST' || !/^\/nacos\/v[13]\/auth\/users?\/login$/.test(url.pathname)) {
+    if (req.method !== 'POST' || !LOGIN_PATH.test(url.pathname)) {
       send(404, 'not found');
       return;
     }

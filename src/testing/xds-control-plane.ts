@@ -120,16 +120,31 @@ export class XdsControlPlane extends EventEmitter<XdsControlPlaneEvents> {
     return this.#allStreams;
   }
 
-  /** A gRPC xDS bootstrap pointing at this server (insecure unless `channelCreds` is given). */
-  bootstrap(extra: { nodeId?: string; channelCreds?: object[]; serverFeatures?: string[]; metadata?: Record<string, unknown> } = {}): {
+  /**
+   * A gRPC xDS bootstrap pointing at this server (insecure unless `channelCreds` is given). `node`
+   * always has a `locality` (empty by default): @grpc/grpc-js-xds rejects a bootstrap without one.
+   */
+  bootstrap(
+    extra: {
+      nodeId?: string;
+      channelCreds?: object[];
+      serverFeatures?: string[];
+      metadata?: Record<string, unknown>;
+      locality?: { region?: string; zone?: string; sub_zone?: string };
+    } = {},
+  ): {
     xds_servers: { server_uri: string; channel_creds: object[]; server_features: string[] }[];
-    node: { id: string; metadata: Record<string, unknown> };
+    node: { id: string; metadata: Record<string, unknown>; locality: { region?: string; zone?: string; sub_zone?: string } };
   } {
     return {
       xds_servers: [
         { server_uri: this.address, channel_creds: extra.channelCreds ?? [{ type: 'insecure' }], server_features: extra.serverFeatures ?? ['xds_v3'] },
       ],
-      node: { id: extra.nodeId ?? 'sidecar~127.0.0.1~test.default~default.svc.cluster.local', metadata: extra.metadata ?? { GENERATOR: 'grpc' } },
+      node: {
+        id: extra.nodeId ?? 'sidecar~127.0.0.1~test.default~default.svc.cluster.local',
+        metadata: extra.metadata ?? { GENERATOR: 'grpc' },
+        locality: extra.locality ?? {},
+      },
     };
   }
 

@@ -88,6 +88,24 @@ for (const delta of [false, true]) {
       assert.ok(mesh.pick('xds:///reviews').ok, 'other targets are unaffected');
     });
 
+    it('reports a stream that fails after responses (server gone) as an error, and recovers when it returns', async () => {
+      mesh = new MeshClient({ xds: { bootstrap: cp.bootstrap(), delta } });
+      await mesh.ready(['xds:///reviews'], { timeoutMs: 5000 });
+      const rotated = new Promise<void>((resolve, reject) => {
+        mesh!.once('error', (e) => reject(new Error(`a clean stream end is not an error: ${e.error.message}`)));
+        setImmediate(resolve);
+      });
+      cp.breakStreams(); // a clean end (servers rotate streams): reconnect, no error
+      await rotated;
+      const reported = new Promise<{ error: { code: string } }>((resolve) => mesh!.once('error', resolve));
+      await cp.stop();
+      assert.equal((await reported).error.code, 'MESH_ERR_SOURCE_FAILURE');
+      assert.ok(mesh.pick('xds:///reviews').ok);
+      await cp.setMeshConfig(meshYaml(0, 100));
+      await cp.start();
+      await until(mesh, () => v2Share(mesh!, 'xds:///reviews', 100) === 1);
+    });
+
     it('starts from the on-disk cache when the control plane is unreachable', async () => {
       const first = new MeshClient({ xds: { bootstrap: cp.bootstrap(), delta }, cacheDir: dir });
       await first.ready(['xds:///reviews'], { timeoutMs: 5000 });

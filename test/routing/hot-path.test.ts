@@ -41,12 +41,17 @@ setImmediate(() => setImmediate(() => {
 }));`;
 
 describe('Router hot path', () => {
-  it('match, pickCluster and requestHash allocate nothing in steady state (no scavenge over 1,000,000 requests)', () => {
+  // A per-request allocation of even 16 bytes fills the young generation (1–16 MiB semi-spaces)
+  // many times over 1,000,000 requests, so it shows as dozens of scavenges. One or two can come
+  // from V8 and the GC observer themselves, so the bound is 2, not 0.
+  it('match, pickCluster and requestHash allocate nothing per request (at most 2 scavenges over 1,000,000 requests)', () => {
     const out = execFileSync(
       process.execPath,
       ['-e', script(path.resolve(__dirname, '../../src/routing/router.js'), path.resolve(__dirname, 'fixtures.js'))],
       { encoding: 'utf8' },
     );
-    assert.deepEqual(JSON.parse(out), { scavenges: 0, picked: 1_200_000 });
+    const { scavenges, picked } = JSON.parse(out) as { scavenges: number; picked: number };
+    assert.equal(picked, 1_200_000);
+    assert.ok(scavenges <= 2, `${scavenges} scavenges: something allocates per request`);
   });
 });

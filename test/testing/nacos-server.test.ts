@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { NacosPayload } from '../../src/sources/nacos/payload-codec';
-import type { NacosConnectionInfo, NacosServer, NamingPushRecord } from '../../src/testing/nacos-server';
-import { FAST_SERVER_TIMING, RawPeer, next, startServer, until } from '../sources/nacos/nacos-test-kit';
+import { NACOS_SERVER_TIMING, NacosServer, type NacosConnectionInfo, type NamingPushRecord } from '../../src/testing/nacos-server';
+import { FAST_SERVER_TIMING, RawPeer, fakeClock, next, startServer, until } from '../sources/nacos/nacos-test-kit';
 
 const NAMING = (fields: Record<string, unknown>) => ({ headers: {}, namespace: 'public', groupName: 'DEFAULT_GROUP', module: 'naming', ...fields });
 const INSTANCE = (ip: string, extra: Record<string, unknown> = {}) => ({ ip, port: 8080, weight: 1, healthy: true, enabled: true, ephemeral: true, clusterName: 'DEFAULT', metadata: {}, ...extra });
@@ -209,6 +209,9 @@ describe('NacosServer (nacos-protocol §8 conformance, server side)', () => {
     const { accessToken, tokenTtl } = (await login.json()) as { accessToken: string; tokenTtl: number };
     assert.equal(tokenTtl, 18_000);
     assert.equal(success(await p.unary('InstanceRequest', REGISTER('svc', '10.0.0.1'), { AccessToken: accessToken })), true);
+    // Nacos 2.5 maps the login under /v1/auth as well as /v1/auth/users.
+    const short = await fetch(`http://${srv.host}:${srv.port}/nacos/v1/auth/login`, { method: 'POST', body: new URLSearchParams({ username: 'nacos', password: 'pw' }) });
+    assert.equal(short.status, 200);
     const wrong = await fetch(`http://${srv.host}:${srv.port}/nacos/v1/auth/users/login`, { method: 'POST', body: new URLSearchParams({ username: 'nacos', password: 'x' }) });
     assert.equal(wrong.status, 403);
   });
@@ -245,5 +248,117 @@ describe('NacosServer (nacos-protocol §8 conformance, server side)', () => {
     await srv.start();
     assert.deepEqual([srv.port, srv.grpcPort], [port, grpcPort]);
     await registered(peer());
+  });
+});
+
+describe('NacosServer push timers (§8 checks 9 and 13 on a fake clock, Nacos 2.5.1 defaults)', () => {
+  let srv: NacosServer;
+  let fake: ReturnType<typeof fakeClock>['fake'];
+  const peers: RawPeer[] = [];
+  beforeEach(async () => {
+    const f = fakeClock();
+    fake = f.fake;
+    // Only the ejector is moved out of the way; every push timer keeps its Nacos default.
+    srv = new NacosServer({ clock: f.clock, timing: { ejectorIntervalMs: 2_000_000_000 } });
+    await srv.start();
+  });
+  afterEach(async () => {
+    for (const p of peers.splice(0)) p.close();
+    await srv.close();
+    fake.uninstall();
+  });
+  async function registered(labels: Record<string, string>): Promise<RawPeer> {
+    const p = new RawPeer(srv);
+    peers.push(p);
+    const connected = next<[NacosConnectionInfo]>(srv, 'connected');
+    await p.setup(labels);
+    await connected;
+    return p;
+  }
+  /** Fake times at which `type` pushes reached the peer (the fake clock stands still meanwhile). */
+  function arrivals(p: RawPeer, type: string): Array<{ at: number; push: NacosPayload }> {
+    const out: Array<{ at: number; push: NacosPayload }> = [];
+    p.stream!.on('data', (m: NacosPayload) => {
+      if (m.type === type) out.push({ at: fake.now, push: m });
+    });
+    return out;
+  }
+  const gaps = (a: Array<{ at: number }>) => a.slice(1).map((x, n) => x.at - a[n]!.at);
+
+  it('9: retries an unacked ConfigChangeNotifyRequest after the 3 s ack timeout + 2 s, 4 s, … and drops the connection after 50 tries', async () => {
+    assert.equal(NACOS_SERVER_TIMING.configPushMaxRetries, 50);
+    const p = await registered({ source: 'sdk', module: 'config' });
+    const got = arrivals(p, 'ConfigChangeNotifyRequest');
+    await p.unary('ConfigBatchListenRequest', { headers: {}, listen: true, configListenContexts: [{ dataId: 'app.yaml', group: 'DEFAULT_GROUP', tenant: '', md5: '' }], module: 'config' });
+    const outcomes: boolean[] = [];
+    srv.on('configNotify', (_id, _key, acked) => outcomes.push(acked));
+    const dropped = next<[string, string]>(srv, 'disconnected');
+    srv.publishConfig({ dataId: 'app.yaml', content: 'a: 1' });
+    for (let n = 1; n <= 50; n++) {
+      await until(() => got.length === n, `try ${n}`);
+      await fake.nextAsync(); // the ack timeout
+      if (n < 50) await fake.nextAsync(); // the retry pause
+    }
+    const [, reason] = await dropped;
+    assert.match(reason, /50/);
+    assert.deepEqual(gaps(got), Array.from({ length: 49 }, (_, k) => 3000 + 2000 * (k + 1)));
+    assert.equal(new Set(got.map((g) => g.push.body?.['requestId'])).size, 50);
+    assert.deepEqual(got[0]!.push.body && { ...got[0]!.push.body, requestId: undefined }, { headers: {}, dataId: 'app.yaml', group: 'DEFAULT_GROUP', tenant: '', module: 'config', requestId: undefined });
+    assert.equal(outcomes.length, 50);
+    assert.ok(outcomes.every((a) => !a));
+    assert.deepEqual(srv.connections(), []);
+    assert.deepEqual(srv.configListeners({ dataId: 'app.yaml' }), []);
+  });
+
+  it('9: an ack (same requestId) on a later try stops the config retries and keeps the connection', async () => {
+    const p = await registered({ source: 'sdk', module: 'config' });
+    const got = arrivals(p, 'ConfigChangeNotifyRequest');
+    await p.unary('ConfigBatchListenRequest', { headers: {}, listen: true, configListenContexts: [{ dataId: 'app.yaml', group: 'DEFAULT_GROUP', tenant: '', md5: '' }], module: 'config' });
+    srv.publishConfig({ dataId: 'app.yaml', content: 'a: 1' });
+    await until(() => got.length === 1, 'first try');
+    await fake.nextAsync();
+    await fake.nextAsync();
+    await until(() => got.length === 2, 'second try');
+    // An ack for the stale first requestId matches nothing; the current one counts.
+    p.ack(got[0]!.push);
+    const acked = next<[string, unknown, boolean]>(srv, 'configNotify');
+    p.ack(got[1]!.push);
+    assert.equal((await acked)[2], true);
+    assert.equal(fake.countTimers(), 1); // the ejector only: no retry pending
+    assert.equal(srv.connections().length, 1);
+  });
+
+  it('9/13: pushes a naming change after the 500 ms merge delay, retries an unacked push after 5 s + 1 s, and stops once acked', async () => {
+    const provider = await registered({ source: 'sdk', module: 'naming' });
+    await provider.unary('InstanceRequest', REGISTER('svc', '10.0.0.1'));
+    await fake.nextAsync(); // the registration's change push, to nobody yet
+    const consumer = await registered({ source: 'sdk', module: 'naming' });
+    const got = arrivals(consumer, 'NotifySubscriberRequest');
+    await consumer.unary('SubscribeServiceRequest', SUBSCRIBE('svc'));
+    const subscribedAt = fake.now;
+    // The first subscription's own push, 500 ms later; never acked here.
+    await fake.nextAsync();
+    await until(() => got.length === 1, 'first push');
+    assert.equal(got[0]!.at - subscribedAt, 500);
+    await fake.nextAsync(); // 5 s ack timeout
+    await fake.nextAsync(); // 1 s retry delay
+    await until(() => got.length === 2, 'retry');
+    assert.equal(got[1]!.at - got[0]!.at, 6000);
+    assert.notEqual(got[1]!.push.body?.['requestId'], got[0]!.push.body?.['requestId']);
+    const acked = next<[NamingPushRecord]>(srv, 'push', (r) => r.acked);
+    consumer.ack(got[1]!.push);
+    await acked;
+    assert.equal(fake.countTimers(), 1);
+    // 13: the provider's TCP connection closes; two changes merge into one push 500 ms later.
+    const closedAt = fake.now;
+    provider.close();
+    await until(() => srv.instances({ serviceName: 'svc' }).length === 0, 'instance removal');
+    srv.registerInstance({ serviceName: 'svc', ip: '10.0.0.9', port: 80 });
+    await fake.nextAsync();
+    await until(() => got.length === 3, 'change push');
+    assert.equal(got[2]!.at - closedAt, 500);
+    const hosts = ((got[2]!.push.body?.['serviceInfo'] as Record<string, unknown>)['hosts'] as Array<Record<string, unknown>>).map((h) => h['ip']);
+    assert.deepEqual(hosts, ['10.0.0.9']);
+    consumer.ack(got[2]!.push);
   });
 });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { ErrorCode, MeshError } from '../../errors';
@@ -85,6 +86,7 @@ export function routeAgentRequest(
     host: result.endpoint.host,
     hostname: result.endpoint.host,
     port: result.endpoint.port,
-    ...(protocol === 'https:' ? { servername: origin.hostname } : {}),
+    // SNI carries the logical host; RFC 6066 forbids IP literals there (Node warns, DEP0123).
+    ...(protocol === 'https:' && isIP(origin.hostname) === 0 ? { servername: origin.hostname } : {}),
   });
 }

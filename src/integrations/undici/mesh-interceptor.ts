@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { InvalidConfigError } from '../../errors';
 import { currentMeshContext } from '../outbound/mesh-context';
@@ -67,7 +68,8 @@ export function meshInterceptor(mesh: MeshPicker, options: MeshInterceptorOption
         return true;
       }
       if (headers.host === undefined) headers.host = origin.host;
-      const servername = origin.protocol === 'https:' ? origin.hostname : undefined;
+      // SNI carries the logical host; RFC 6066 forbids IP literals there.
+      const servername = origin.protocol === 'https:' && isIP(origin.hostname) === 0 ? origin.hostname : undefined;
       const retryPolicy = result.policy.retryPolicy;
       if ((retryPolicy === undefined || retryPolicy.numRetries === 0) && isRawDispatchHandler(handler)) {
         // Fast path: one attempt, raw callbacks passed through (see SingleAttemptHandler).

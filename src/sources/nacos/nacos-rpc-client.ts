@@ -70,6 +70,11 @@ export class NacosRequestError extends Error {
   }
 }
 
+/** The pause of the Java reconnect loop after `retryTurns` full turns over the server list: 100 ms … 5 s. */
+function reconnectPauseMs(retryTurns: number): number {
+  return Math.min(retryTurns + 1, 50) * 100;
+}
+
 /** Request types answered without authentication (§4). */
 const INTERNAL_TYPES = new Set(['ServerCheckRequest', 'HealthCheckRequest']);
 
@@ -208,17 +213,23 @@ export class NacosRpcClient extends EventEmitter<NacosRpcClientEvents> {
   }
 
   /**
-   * The reconnect loop of §2.7: next server, connect; after every full turn over the list the
-   * pause grows by 100 ms, up to 5 s. Only one loop runs; a preferred server is tried first.
+   * The reconnect loop of the Java `RpcClient` (nacos-protocol §2.7, checked against
+   * alibaba/nacos 2.5.1): at start-up the first `retryTimes + 1` attempts run back to back; then
+   * each failure counts, every full turn over the server list (counted from the second failure
+   * on) adds a turn, and the loop pauses `min(turns + 1, 50) × 100 ms` before the next server:
+   * 100, 100, 200, 200, 300 … ms with two servers, 100, 200, 300 … ms with one, at most 5 s. Only
+   * one loop runs; a preferred server (ConnectReset) is tried once, before the rotation goes on.
    */
   async #reconnect(preferred?: NacosServerAddress): Promise<void> {
     if (preferred) this.#preferred = preferred;
     if (this.#looping || this.#closed) return;
     this.#looping = true;
-    let failures = 0;
-    let turns = 0;
-    const first = this.#o.servers[this.#index]!;
-    let useFirst = !this.#conn && this.#reconnects === 0;
+    const startup = !this.#conn && this.#reconnects === 0;
+    // Java start(): retryTimes + 1 synchronous attempts, then the asynchronous reconnect loop.
+    let backToBack = startup ? this.#o.timing.retryTimes + 1 : 0;
+    let reConnectTimes = 0;
+    let retryTurns = 0;
+    let useFirst = startup;
     try {
       while (!this.#closed) {
         let server: NacosServerAddress;
@@ -226,7 +237,7 @@ export class NacosRpcClient extends EventEmitter<NacosRpcClientEvents> {
           server = this.#preferred;
           this.#preferred = undefined;
         } else if (useFirst) {
-          server = first;
+          server = this.#o.servers[this.#index]!;
           useFirst = false;
         } else server = this.#nextServer();
         try {
@@ -249,10 +260,14 @@ export class NacosRpcClient extends EventEmitter<NacosRpcClientEvents> {
           this.#adopt(conn);
           return;
         } catch (err) {
-          failures++;
-          if (failures % this.#o.servers.length === 0) turns = Math.min(turns + 1, 50);
           this.#o.log('debug', `${this.#o.module}: connect to ${formatAddress(server.host, server.grpcPort)} failed: ${(err as Error).message}`);
-          await sleep(this.#o.clock, Math.min(turns + 1, 50) * 100);
+          if (backToBack > 0) {
+            backToBack--;
+            continue;
+          }
+          if (reConnectTimes > 0 && reConnectTimes % this.#o.servers.length === 0) retryTurns = Math.min(retryTurns + 1, 50);
+          reConnectTimes++;
+          await sleep(this.#o.clock, reconnectPauseMs(retryTurns));
         }
       }
     } finally {

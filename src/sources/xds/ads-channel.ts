@@ -1,3 +1,4 @@
+import { channel } from 'node:diagnostics_channel';
 import * as fs from 'node:fs';
 import type * as grpc from '@grpc/grpc-js';
 import { ErrorCode, InvalidConfigError } from '../../errors';
@@ -6,6 +7,14 @@ import { decodeMessage, encodeMessage } from './protos';
 
 const SOTW_METHOD = '/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources';
 const DELTA_METHOD = '/envoy.service.discovery.v3.AggregatedDiscoveryService/DeltaAggregatedResources';
+
+/**
+ * `node:diagnostics_channel` on which every ADS response is announced, with `{ bytes }` (its size),
+ * as it arrives: before it is decoded or applied. For tracing and for benchmarks that time the
+ * client's processing apart from the network; nothing is published while no one subscribes.
+ */
+export const XDS_RESPONSE_CHANNEL = 'sidecarless:xds:response';
+const responseChannel = channel(XDS_RESPONSE_CHANNEL);
 
 /** One bidirectional ADS call: plain objects in (requests), plain objects out (responses). */
 export type AdsCall = grpc.ClientDuplexStream<object, object>;
@@ -55,6 +64,10 @@ export class AdsChannel {
     this.#client = new g.Client(server.serverUri, channelCredentials(server), {
       'grpc.keepalive_time_ms': 30_000,
       'grpc.keepalive_timeout_ms': 10_000,
+      // grpc-js caps received messages at 4 MiB by default; one SotW EDS response of a large mesh
+      // (10,000 clusters × 10 endpoints ≈ 5 MiB) exceeds it, the call fails with RESOURCE_EXHAUSTED
+      // and every reconnect fails the same way. The control plane is trusted: no cap.
+      'grpc.max_receive_message_length': -1,
     });
   }
 
@@ -65,7 +78,10 @@ export class AdsChannel {
     return this.#client.makeBidiStreamRequest<object, object>(
       delta ? DELTA_METHOD : SOTW_METHOD,
       (value: object) => encodeMessage(req, value),
-      (bytes: Buffer) => decodeMessage<object>(res, bytes),
+      (bytes: Buffer) => {
+        if (responseChannel.hasSubscribers) responseChannel.publish({ bytes: bytes.length });
+        return decodeMessage<object>(res, bytes);
+      },
     );
   }
 

@@ -36,6 +36,12 @@ export class DependencyManager {
   readonly #routes = new Map<string, Watched<RouteTable>>();
   readonly #clusters = new Map<string, Watched<XdsCluster>>();
   readonly #endpoints = new Map<string, Watched<XdsEndpoints>>();
+  /**
+   * Model clusters built by the last publication, with the inputs they were built from: an
+   * unchanged cluster keeps its object, so a one-cluster update does not rebuild (and MeshClient
+   * does not re-balance) the other 9,999.
+   */
+  readonly #built = new Map<string, { readonly source: XdsCluster; readonly endpoints: XdsEndpoints | undefined; readonly model: Cluster }>();
   #scheduled = false;
   #dirty = false;
   #version = 0;
@@ -200,6 +206,7 @@ export class DependencyManager {
       }
     }
     if (!anyComplete && this.#targets.size > 0) return;
+    for (const name of this.#built.keys()) if (!clusters.has(name)) this.#built.delete(name);
     const snapshot: MeshSnapshot = Object.freeze({
       version: String(++this.#version),
       listeners,
@@ -222,7 +229,14 @@ export class DependencyManager {
       return;
     }
     const eps = this.#endpointsOf(c);
-    out.set(name, createCluster({ ...this.#common(c), priorities: eps?.priorities ?? [], dropOverloads: eps?.dropOverloads ?? [] }));
+    const built = this.#built.get(name);
+    if (built !== undefined && built.source === c && built.endpoints === eps) {
+      out.set(name, built.model);
+      return;
+    }
+    const model = createCluster({ ...this.#common(c), priorities: eps?.priorities ?? [], dropOverloads: eps?.dropOverloads ?? [] });
+    this.#built.set(name, { source: c, endpoints: eps, model });
+    out.set(name, model);
   }
 
   #common(c: XdsCluster): { name: string; lbPolicy: Cluster['lbPolicy']; outlierDetection?: Cluster['outlierDetection']; circuitBreaker: Cluster['circuitBreaker'] } {

@@ -6,7 +6,7 @@ import type { Root, Type, IConversionOptions } from 'protobufjs';
  * Entry files of the lean xDS protos shipped in `protos/`; their imports pull in the rest.
  * Only messages and fields sidecarless reads are declared, with upstream names and numbers.
  */
-const ENTRY_FILES = [
+export const XDS_PROTO_FILES: readonly string[] = Object.freeze([
   'envoy/service/discovery/v3/ads.proto',
   'envoy/config/listener/v3/listener.proto',
   'envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto',
@@ -25,7 +25,15 @@ const ENTRY_FILES = [
   'xds/type/v3/typed_struct.proto',
   'udpa/type/v1/typed_struct.proto',
   'google/rpc/status.proto',
-];
+]);
+
+/**
+ * The lean protos precompiled to protobufjs JSON (`Root.toJSON()` of {@link parseXdsProtos}), in
+ * `protos/`. `npm run build` regenerates it (scripts/build-xds-descriptor.js) and a test proves it
+ * equals the .proto files. Loading it with protobufjs/light skips proto-loader and the .proto
+ * parser: about 50 ms less at start-up, which is budgeted.
+ */
+export const XDS_DESCRIPTOR_FILE = 'xds-descriptor.json';
 
 /** Conversion used for every decoded message: snake_case names, 64-bit ints and enums as strings, no defaults. */
 export const TO_OBJECT_OPTIONS: IConversionOptions = Object.freeze({
@@ -67,10 +75,33 @@ export function loadProtoRoot(files: readonly string[], includeDirs: readonly st
   return loaded;
 }
 
-/** The protobufjs root over the lean protos, parsed on first use and kept. */
+/** Parses the lean .proto files (the slow path, and the source of truth for the descriptor). */
+export function parseXdsProtos(): Root {
+  return loadProtoRoot(XDS_PROTO_FILES, [protosDir()]);
+}
+
+/** The root from the precompiled descriptor, or undefined when the file is absent. */
+function loadDescriptor(dir: string): Root | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(dir, XDS_DESCRIPTOR_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  // protobufjs is proto-loader's dependency (not ours): resolve it from there, light build only.
+  const protoLoader = require.resolve('@grpc/proto-loader');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const light = require(require.resolve('protobufjs/light', { paths: [protoLoader] })) as { Root: typeof Root };
+  const loaded = light.Root.fromJSON(JSON.parse(text) as Parameters<typeof Root.fromJSON>[0]);
+  loaded.resolveAll();
+  return loaded;
+}
+
+/** The protobufjs root over the lean protos, loaded on first use (precompiled descriptor if present) and kept. */
 export function xdsRoot(): Root {
   if (root) return root;
-  const loaded = loadProtoRoot(ENTRY_FILES, [protosDir()]);
+  const dir = protosDir();
+  const loaded = loadDescriptor(dir) ?? loadProtoRoot(XDS_PROTO_FILES, [dir]);
   root = loaded;
   return loaded;
 }

@@ -340,7 +340,15 @@ export class XdsClient extends EventEmitter<XdsClientEvents> {
       for (const state of this.#types.values()) for (const e of state.entries.values()) this.#stopTimer(e);
     }
     if (conn.responded) {
-      // Servers rotate streams: not an error; reconnect at once (A57).
+      // Servers rotate streams: not an error; reconnect at once (A57). A stream that failed with
+      // an error after answering is still reported, so a repeating failure (e.g. a response over
+      // a size limit) is visible instead of a silent reconnect loop.
+      if (err) {
+        this.emit(
+          'error',
+          new MeshError(ErrorCode.SOURCE_FAILURE, `xDS server ${conn.server.serverUri}: stream failed after responses (${err.message}); reconnecting`, { cause: err }),
+        );
+      }
       conn.backoff.reset();
       this.#openStream(conn);
       return;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { NacosRpcClient } from '../../../src/sources/nacos/nacos-rpc-client';
+import { DEFAULT_RPC_TIMING, type NacosRpcClient } from '../../../src/sources/nacos/nacos-rpc-client';
 import { successBody } from '../../../src/sources/nacos/nacos-response';
 import { NacosServer, type NacosConnectionInfo, type NamingPushRecord } from '../../../src/testing/nacos-server';
 import type { NacosServerAddress } from '../../../src/sources/nacos/server-address';
@@ -170,25 +170,93 @@ describe('NacosRpcClient', () => {
     assert.equal((await moved)[1].grpcPort, b.grpcPort);
   });
 
-  it('reconnects with growing pauses while every server is down (100 ms per full turn)', async () => {
+  /**
+   * Drives the reconnect loop of §2.7 on a fake clock: after each failed attempt (logged) the
+   * only fake timer due is the pause, so `nextAsync` jumps exactly over it and the fake times of
+   * the attempts give the pauses, and the logged addresses the server order.
+   */
+  async function attempts(
+    fake: ReturnType<typeof fakeClock>['fake'],
+    failures: Array<{ at: number; port: number }>,
+    count: number,
+  ): Promise<void> {
+    while (failures.length < count) {
+      const seen = failures.length;
+      await until(() => failures.length > seen, `connect attempt ${seen + 1}`);
+      // Back-to-back attempts need no timer; a pause is the only fake timer due next.
+      if (failures.length < count && fake.countTimers() > 1) await fake.nextAsync();
+    }
+  }
+  function failureLog(failures: Array<{ at: number; port: number }>, clock: { now(): number }) {
+    return (_level: string, message: string) => {
+      const m = /connect to .*:(\d+) failed/.exec(message);
+      if (m) failures.push({ at: clock.now(), port: Number(m[1]) });
+    };
+  }
+  const gaps = (f: Array<{ at: number }>) => f.slice(1).map((x, n) => x.at - f[n]!.at);
+
+  it('after losing its server pauses 100, 100, 200, 200, 300, 300 ms between attempts over two servers (Java RpcClient)', async () => {
+    // "Down" = answering ServerCheck with 300 (starting): the attempt fails at once, whereas a
+    // closed port costs grpc-js's 250 ms connection delay per attempt.
     const a = await server();
+    const dead = await server();
+    dead.setStarting(true);
     const { clock, fake } = fakeClock();
-    const c = client(a, { clock });
-    c.start();
-    await c.whenConnected();
-    let setups = 0;
-    const origin = a.port;
-    await a.stop();
-    await until(() => !c.connected, 'disconnect');
-    // Down: every attempt fails fast; the fake clock decides when the next one starts.
-    await fake.tickAsync(100 + 200 + 300);
-    a.on('connected', () => setups++);
-    await a.start();
-    assert.equal(a.port, origin);
-    const reconnected = next<[string, NacosServerAddress]>(c, 'connected');
-    await tickUntil(fake, () => c.connected, 100, 'reconnect');
-    await reconnected;
-    assert.equal(setups, 1);
-    fake.uninstall();
+    try {
+      const failures: Array<{ at: number; port: number }> = [];
+      const c = client([a, dead], { clock, log: failureLog(failures, clock), timing: { ...DEFAULT_RPC_TIMING, requestTimeoutMs: 1000, healthCheckIntervalMs: 3_600_000 } });
+      c.start();
+      await c.whenConnected();
+      assert.equal(c.currentServer?.grpcPort, a.grpcPort);
+      a.setStarting(true);
+      await a.dropAllConnections();
+      await attempts(fake, failures, 7);
+      // Rotation: the next server first, then alternating.
+      assert.deepEqual(failures.map((f) => f.port), [dead, a, dead, a, dead, a, dead].map((s) => s.grpcPort));
+      assert.deepEqual(gaps(failures), [100, 100, 200, 200, 300, 300]);
+      // Back up: the attempt after the next pause (400 ms: a new turn) connects, to `a`, once.
+      let setups = 0;
+      a.on('connected', () => setups++);
+      a.setStarting(false);
+      const reconnected = next<[string, NacosServerAddress]>(c, 'connected');
+      const before = fake.now;
+      await fake.nextAsync();
+      assert.equal(fake.now - before, 400);
+      const [, to] = await reconnected;
+      assert.equal(to.grpcPort, a.grpcPort);
+      assert.equal(setups, 1);
+    } finally {
+      fake.uninstall();
+    }
+  });
+
+  /** Gaps between the first `count` connect attempts to one server that answers 300, from start-up. */
+  async function startupGaps(retryTimes: number, count: number): Promise<{ gaps: number[]; connected: boolean }> {
+    const dead = await server();
+    dead.setStarting(true);
+    const { clock, fake } = fakeClock();
+    try {
+      const failures: Array<{ at: number; port: number }> = [];
+      const c = client(dead, { clock, log: failureLog(failures, clock), timing: { ...DEFAULT_RPC_TIMING, retryTimes, requestTimeoutMs: 1000, healthCheckIntervalMs: 3_600_000 } });
+      c.start();
+      await attempts(fake, failures, count);
+      return { gaps: gaps(failures), connected: c.connected };
+    } finally {
+      fake.uninstall();
+    }
+  }
+
+  it('at start-up tries retryTimes + 1 servers back to back, then pauses 100, 200, 300 ms … per turn (one server)', async () => {
+    const run = await startupGaps(2, 8);
+    // 3 start-up attempts + the first of the reconnect loop at once, then one turn per attempt.
+    assert.deepEqual(run.gaps, [0, 0, 0, 100, 200, 300, 400]);
+    assert.equal(run.connected, false);
+  });
+
+  it('caps the pause at 5 s (50 turns)', async () => {
+    const { gaps: g } = await startupGaps(0, 56);
+    assert.equal(g[0], 0);
+    assert.deepEqual(g.slice(1, 4), [100, 200, 300]);
+    assert.deepEqual(g.slice(48), [4800, 4900, 5000, 5000, 5000, 5000, 5000]);
   });
 });

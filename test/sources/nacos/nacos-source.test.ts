@@ -158,7 +158,11 @@ describe('NacosSource', () => {
       await pushed;
       if (emptied) await emptied;
       assert.equal(endpointsOf(src.snapshot).length, protect ? 1 : 0);
-      assert.equal((src.dump()['targets'] as Array<{ protectedPushes: number }>)[0]!.protectedPushes, protect ? 1 : 0);
+      // The server may retry a push whose ack it did not see in time (a loaded machine), so a
+      // protected source can count the same empty push more than once.
+      const protectedPushes = (src.dump()['targets'] as Array<{ protectedPushes: number }>)[0]!.protectedPushes;
+      if (protect) assert.ok(protectedPushes >= 1, `protectedPushes ${protectedPushes}`);
+      else assert.equal(protectedPushes, 0);
     }
   });
 
@@ -258,11 +262,17 @@ describe('NacosSource', () => {
       const seen: Array<string | undefined> = [];
       await cfg.listen('app.yaml', 'DEFAULT_GROUP', 'public', (c) => seen.push(c));
       assert.deepEqual(seen, ['a: 1\n']);
+      const queries: Array<string | undefined> = [];
+      srv.on('request', (type: string, _id: string | undefined, headers: Record<string, string>) => {
+        if (type === 'ConfigQueryRequest') queries.push(headers['notify']);
+      });
       const notified = next(srv, 'configNotify');
       srv.publishConfig({ dataId: 'app.yaml', content: 'a: 3\n' });
       assert.equal((await notified)[2], true);
       await until(() => seen.length === 2, 'change');
       assert.equal(seen[1], 'a: 3\n');
+      // §8 check 19: the re-query after a notification carries header notify=true.
+      assert.deepEqual(queries, ['true']);
       await cfg.remove('app.yaml', 'DEFAULT_GROUP');
       await until(() => seen.length === 3, 'removal');
       assert.equal(seen[2], undefined);
