@@ -2,7 +2,7 @@ import { cpus, totalmem } from 'node:os';
 import type { BenchResult } from './bench-result';
 
 // Each bench module exports run(): Promise<BenchResult[]>. Run with `npm run bench`.
-const MODULES = ['./xxh64.bench', './pick.bench', './cold-start.bench', './xds-apply.bench', './nacos-apply.bench'];
+const MODULES = ['./xxh64.bench', './pick.bench', './cold-start.bench', './xds-apply.bench', './nacos-apply.bench', './dispatcher.bench', './grpc.bench'];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

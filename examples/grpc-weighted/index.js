@@ -9,33 +9,12 @@ const { tmpdir } = require('node:os');
 const path = require('node:path');
 const { MeshClient } = require('../../dist/client/mesh-client.js');
 const { registerMeshGrpc, meshGrpcInterceptor } = require('../../dist/integrations/grpc/index.js');
-
-// A JSON-encoded unary method, so the example needs no .proto file.
-const json = { serialize: (v) => Buffer.from(JSON.stringify(v)), deserialize: (b) => JSON.parse(b.toString()) };
-const service = {
-  sayHello: {
-    path: '/helloworld.Greeter/SayHello',
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: json.serialize,
-    requestDeserialize: json.deserialize,
-    responseSerialize: json.serialize,
-    responseDeserialize: json.deserialize,
-  },
-};
-const Greeter = grpc.makeGenericClientConstructor(service, 'Greeter');
-
-function startServer(version) {
-  const server = new grpc.Server();
-  server.addService(service, { sayHello: (call, cb) => cb(null, { message: `hello ${call.request.name}`, version }) });
-  return new Promise((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve({ server, port }))),
-  );
-}
+// helloworld.Greeter with a JSON codec (no .proto file) and its servers, shared with the demo.
+const { Greeter, startGrpcBackend } = require('../demo/backends.js');
 
 async function main() {
-  const v1 = await startServer('v1');
-  const v2 = await startServer('v2');
+  const v1 = await startGrpcBackend('v1');
+  const v2 = await startGrpcBackend('v2');
   const dir = await mkdtemp(path.join(tmpdir(), 'sidecarless-grpc-'));
   const file = path.join(dir, 'mesh.yaml');
   await writeFile(
@@ -71,8 +50,8 @@ clusters:
   } finally {
     client.close();
     await mesh.close();
-    v1.server.forceShutdown();
-    v2.server.forceShutdown();
+    await v1.close();
+    await v2.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -52,12 +52,31 @@ describe('examples (smoke)', function () {
     assert.ok(v2 > 6 && v2 < 14, `v2 share ${v2}%`);
   });
 
-  it('the demo shows the 90/10 split, the forced canary and the live 50/50 change, and exits 0', async () => {
+  it('nacos-interop registers itself, finds the Java service and follows the canary rule from Nacos config', async () => {
+    const r = await run('examples/nacos-interop/index.js');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /Java app "orders" v1 registered at 127\.0\.0\.1:\d+/);
+    assert.match(r.stdout, /Node app "frontend" registered itself: 127\.0\.0\.1:\d+/);
+    assert.ok(Math.abs(percent(r.stdout, /calls to http:\/\/orders\/api\/orders\/7: v1 [\d.]+%, v2 ([\d.]+)% \(rule 80\/20\)/) - 20) <= 5);
+    assert.match(r.stdout, /100 calls with x-canary: true: v2 100\/100/);
+  });
+
+  it('the demo runs the xDS and Nacos phases, prints the summary and exits 0', async () => {
     const r = await run('examples/demo/run.js');
-    assert.equal(r.code, 0, r.stderr);
-    assert.ok(Math.abs(percent(r.stdout, /^ {2}90\/10 canary\s+90\/10\s+[\d.]+%\s+([\d.]+)%$/m) - 10) < 4);
-    assert.equal(percent(r.stdout, /^ {2}x-canary: true\s+0\/100\s+[\d.]+%\s+([\d.]+)%$/m), 100);
-    assert.ok(Math.abs(percent(r.stdout, /^ {2}50\/50 after edit\s+50\/50\s+[\d.]+%\s+([\d.]+)%$/m) - 50) < 7);
-    assert.match(r.stdout, /new rule applied \d+ ms after the write/);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    // One summary row: phase, protocol, calls, expected, v1 %, v2 %, failed, check.
+    const v2 = (phase: string, protocol: string, expected: string): number =>
+      percent(r.stdout, new RegExp(`^ {2}${phase}\\s+${protocol}\\s+\\d+\\s+${expected}\\s+[\\d.]+%\\s+([\\d.]+)%\\s+0\\s+ok$`, 'm'));
+    for (const protocol of ['HTTP', 'gRPC']) {
+      assert.ok(Math.abs(v2('1 canary 90/10', protocol, '90/10') - 10) <= 5);
+      assert.equal(v2('2 x-canary: true', protocol, '0/100'), 100);
+      assert.ok(Math.abs(v2('3 after push 50/50', protocol, '50/50') - 50) <= 5);
+      assert.ok(Math.abs(v2('4 control plane down', protocol, '50/50') - 50) <= 5);
+    }
+    assert.ok(Math.abs(v2('4 new app from disk cache', 'HTTP', '50/50') - 50) <= 5);
+    assert.match(r.stdout, /^ {2}5 Nacos "Java" service\s+HTTP\s+500\s+all OK\s+-\s+-\s+0\s+ok$/m);
+    assert.match(r.stdout, /push to first 50\/50 pick: [\d.]+ ms \(control plane parse \+ encode before it: [\d.]+ ms\)/);
+    assert.match(r.stdout, /labels version=1\.4\.2, preserved\.register\.source=SPRING_CLOUD/);
+    assert.match(r.stdout, /^all phases within ±5 points of the rules, no failed calls; done in [\d.]+ s$/m);
   });
 });

@@ -32,6 +32,9 @@ export const defaultTargetsOf: TargetsOf = (origin) => {
 export class OriginTargets {
   readonly #cache = new LRUCache<string, MeshOrigin>({ max: 1024 });
   readonly #targetsOf: TargetsOf;
+  /** The last origin looked up (before the LRU): callers send runs of requests to one origin. */
+  #lastKey: string | undefined;
+  #last: MeshOrigin | undefined;
 
   constructor(targetsOf: TargetsOf) {
     this.#targetsOf = targetsOf;
@@ -40,6 +43,7 @@ export class OriginTargets {
   /** The parsed origin, or undefined when it is not an http(s) URL. */
   get(origin: string | URL): MeshOrigin | undefined {
     const key = typeof origin === 'string' ? origin : origin.href;
+    if (key === this.#lastKey) return this.#last;
     let parsed = this.#cache.get(key);
     if (parsed === undefined) {
       let url: URL;
@@ -53,6 +57,8 @@ export class OriginTargets {
       parsed = Object.freeze({ protocol: url.protocol, host: url.host, hostname, targets: Object.freeze([...this.#targetsOf(url)]) });
       this.#cache.set(key, parsed);
     }
+    this.#lastKey = key;
+    this.#last = parsed;
     return parsed;
   }
 }

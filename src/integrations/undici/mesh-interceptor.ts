@@ -6,6 +6,7 @@ import { pickError, pickFirstKnown, type MeshPicker } from '../outbound/mesh-pic
 import { MeshRequest } from './mesh-request';
 import { defaultTargetsOf, OriginTargets, type TargetsOf } from '../outbound/origin-target';
 import { normalizeOutgoingHeaders } from './request-headers';
+import { isRawDispatchHandler, SingleAttemptHandler } from './single-attempt-handler';
 
 /** Options of {@link meshInterceptor}. */
 export interface MeshInterceptorOptions {
@@ -25,6 +26,10 @@ export interface MeshInterceptorOptions {
  * `Host` header (and TLS server name), applies the route's timeout and retry policy (each retry picks
  * again) and reports each attempt's outcome and latency to the balancer. Requests to hosts the mesh
  * does not know pass through untouched.
+ *
+ * Requests whose route has no retries and whose handler has undici's raw-header callbacks (the
+ * handlers of `request()`, `stream()` and `fetch`) take a single-attempt fast path with the same
+ * semantics.
  *
  * Failures reach the handler's `onResponseError` as a `MeshError`: `MESH_ERR_NO_ENDPOINT`,
  * `MESH_ERR_OVERLOADED` (circuit breaker), `MESH_ERR_DROPPED`, `MESH_ERR_NO_ROUTE`,
@@ -63,14 +68,28 @@ export function meshInterceptor(mesh: MeshPicker, options: MeshInterceptorOption
         return true;
       }
       if (headers.host === undefined) headers.host = origin.host;
+      // SNI carries the logical host; RFC 6066 forbids IP literals there.
+      const servername = origin.protocol === 'https:' && isIP(origin.hostname) === 0 ? origin.hostname : undefined;
+      const retryPolicy = result.policy.retryPolicy;
+      if ((retryPolicy === undefined || retryPolicy.numRetries === 0) && isRawDispatchHandler(handler)) {
+        // Fast path: one attempt, raw callbacks passed through (see SingleAttemptHandler).
+        const attempt = new SingleAttemptHandler(handler, result, target);
+        const endpointOrigin = `${origin.protocol}//${result.endpoint.address}`;
+        const attemptOpts = servername === undefined ? { ...opts, headers, origin: endpointOrigin } : { ...opts, headers, origin: endpointOrigin, servername };
+        try {
+          return dispatch(attemptOpts, attempt);
+        } catch (error) {
+          attempt.onError(error instanceof Error ? error : new Error(String(error)));
+          return true;
+        }
+      }
       new MeshRequest(
         {
           mesh,
           target,
           ctx,
           protocol: origin.protocol,
-          // SNI carries the logical host; RFC 6066 forbids IP literals there.
-          servername: origin.protocol === 'https:' && isIP(origin.hostname) === 0 ? origin.hostname : undefined,
+          servername,
           opts: { ...opts, headers },
           dispatch,
           handler,
