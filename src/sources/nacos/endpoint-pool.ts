@@ -19,10 +19,6 @@ interface Shared {
   readonly locality: Locality;
 }
 
-// Separates the parts of a pool key. JSON (the metadata part) escapes it; Nacos ips and cluster
-// names never contain it, so keys of different instances cannot collide.
-const SEP = '\u0000';
-
 /**
  * Turns the instance lists of one service into endpoints, reusing the endpoint objects of the
  * previous list for unchanged instances (same ip, port, weight, health, cluster and metadata), so
@@ -35,60 +31,96 @@ const SEP = '\u0000';
  * (plus `nacos.cluster`). Only what the last list used is kept: memory follows the service.
  */
 export class InstanceEndpointPool {
-  #endpoints = new Map<string, Endpoint>();
-  #shared = new Map<string, Shared>();
-  #localities = new Map<string, Locality>();
+  /** The last list's endpoints by host (one of its ports), and by address for the host's other ports. */
+  #byHost = new Map<string, Endpoint>();
+  #byAddress = new Map<string, Endpoint>();
   #count = 0;
+  #distinct = 0;
+  /** Labels and locality by cluster and metadata JSON; cleared when it outgrows the service. */
+  readonly #shared = new Map<string, Shared>();
+  readonly #localities = new Map<string, Locality>();
 
   /** The endpoints of a new instance list, and whether they differ from the previous list's. */
   update(instances: readonly NacosInstance[]): PooledEndpoints {
-    const previous = this.#endpoints;
-    const previousShared = this.#shared;
-    const endpoints = new Map<string, Endpoint>();
-    const shared = new Map<string, Shared>();
+    const previousByHost = this.#byHost;
+    const previousByAddress = this.#byAddress;
+    const byHost = new Map<string, Endpoint>();
+    const byAddress = new Map<string, Endpoint>();
     const out: Endpoint[] = [];
-    let reused = 0;
+    let created = 0;
     for (let n = 0; n < instances.length; n++) {
       const i = instances[n]!;
       if (!isRoutable(i) || i.port < 1 || i.port > 65535) continue;
-      const sharedKey = i.clusterName + SEP + JSON.stringify(i.metadata);
       const weight = endpointWeight(i.weight);
-      const key = i.ip + SEP + i.port + SEP + weight + SEP + (i.healthy ? 'H' : 'U') + SEP + sharedKey;
-      let e = endpoints.get(key);
-      if (e === undefined) {
-        e = previous.get(key);
-        if (e !== undefined) {
-          reused++;
-          if (!shared.has(sharedKey)) shared.set(sharedKey, { labels: e.labels, locality: e.locality });
-        } else {
-          let s = shared.get(sharedKey) ?? previousShared.get(sharedKey);
-          if (s === undefined) s = this.#newShared(i);
-          shared.set(sharedKey, s);
-          e = createPooledEndpoint(i.ip, i.port, weight, i.healthy ? 'HEALTHY' : 'UNHEALTHY', s);
-        }
-        endpoints.set(key, e);
+      const health: HealthStatus = i.healthy ? 'HEALTHY' : 'UNHEALTHY';
+      // Keyed by host first: no per-instance key string to build and hash.
+      let e = previousByHost.get(i.ip);
+      if (e !== undefined && e.port !== i.port) e = previousByAddress.get(formatAddress(i.ip, i.port));
+      if (e === undefined || !sameInstance(e, i, weight, health)) {
+        e = createPooledEndpoint(i.ip, i.port, weight, health, this.#sharedFor(i));
+        created++;
       }
+      const first = byHost.get(i.ip);
+      if (first === undefined) byHost.set(i.ip, e);
+      else if (first !== e) byAddress.set(e.address, e);
       out.push(e);
     }
-    const changed = reused !== endpoints.size || endpoints.size !== previous.size || out.length !== this.#count;
-    this.#endpoints = endpoints;
-    this.#shared = shared;
+    const distinct = byHost.size + byAddress.size;
+    // Unchanged: nothing new, and as many distinct endpoints (all reused) and entries as before.
+    const changed = created > 0 || distinct !== this.#distinct || out.length !== this.#count;
+    this.#byHost = byHost;
+    this.#byAddress = byAddress;
     this.#count = out.length;
-    if (this.#localities.size > 2 * shared.size + 16) this.#localities.clear();
+    this.#distinct = distinct;
+    if (this.#shared.size > 2 * distinct + 64) {
+      this.#shared.clear();
+      this.#localities.clear();
+    }
     return { endpoints: out, changed };
   }
 
-  #newShared(i: NacosInstance): Shared {
-    const region = i.metadata['region'] ?? '';
-    const zone = i.metadata['zone'] ?? '';
-    const localityKey = region + SEP + zone + SEP + i.clusterName;
-    let locality = this.#localities.get(localityKey);
-    if (locality === undefined) {
-      locality = region === '' && zone === '' && i.clusterName === '' ? EMPTY_LOCALITY : Object.freeze({ region, zone, subZone: i.clusterName });
-      this.#localities.set(localityKey, locality);
+  #sharedFor(i: NacosInstance): Shared {
+    // Two JSON texts side by side: unambiguous whatever the strings contain.
+    const key = JSON.stringify(i.clusterName) + JSON.stringify(i.metadata);
+    let s = this.#shared.get(key);
+    if (s === undefined) {
+      const region = i.metadata['region'] ?? '';
+      const zone = i.metadata['zone'] ?? '';
+      const locality = region === '' && zone === '' && i.clusterName === '' ? EMPTY_LOCALITY : this.#locality(region, zone, i.clusterName);
+      s = { labels: Object.freeze({ ...i.metadata, [CLUSTER_LABEL]: i.clusterName }), locality };
+      this.#shared.set(key, s);
     }
-    return { labels: Object.freeze({ ...i.metadata, 'nacos.cluster': i.clusterName }), locality };
+    return s;
   }
+
+  /** Several metadata sets share a locality (e.g. versions within a zone): one object for them. */
+  #locality(region: string, zone: string, subZone: string): Locality {
+    const key = JSON.stringify([region, zone, subZone]);
+    let l = this.#localities.get(key);
+    if (l === undefined) {
+      l = Object.freeze({ region, zone, subZone });
+      this.#localities.set(key, l);
+    }
+    return l;
+  }
+}
+
+/** The label holding the Nacos cluster name of an instance. */
+const CLUSTER_LABEL = 'nacos.cluster';
+
+/** Whether a pooled endpoint still stands for the instance (same address checked by the caller). */
+function sameInstance(e: Endpoint, i: NacosInstance, weight: number, health: HealthStatus): boolean {
+  if (e.port !== i.port || e.weight !== weight || e.health !== health) return false;
+  const labels = e.labels;
+  if (labels[CLUSTER_LABEL] !== i.clusterName) return false;
+  let n = 0;
+  for (const k in i.metadata) {
+    if (k !== CLUSTER_LABEL && labels[k] !== i.metadata[k]) return false;
+    n++;
+  }
+  let m = 0;
+  for (const k in labels) if (k !== CLUSTER_LABEL) m++;
+  return m === n - (CLUSTER_LABEL in i.metadata ? 1 : 0);
 }
 
 /**
