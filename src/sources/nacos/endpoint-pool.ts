@@ -39,6 +39,8 @@ export class InstanceEndpointPool {
   /** Labels and locality by cluster and metadata JSON; cleared when it outgrows the service. */
   readonly #shared = new Map<string, Shared>();
   readonly #localities = new Map<string, Locality>();
+  /** The last few shared entries used, most recent first. */
+  #recent: Shared[] = [];
 
   /** The endpoints of a new instance list, and whether they differ from the previous list's. */
   update(instances: readonly NacosInstance[]): PooledEndpoints {
@@ -75,11 +77,19 @@ export class InstanceEndpointPool {
     if (this.#shared.size > 2 * distinct + 64) {
       this.#shared.clear();
       this.#localities.clear();
+      this.#recent = [];
     }
     return { endpoints: out, changed };
   }
 
   #sharedFor(i: NacosInstance): Shared {
+    // Most instances share their metadata with one of the last few (versions × zones): compare
+    // with those first, no key to build.
+    const recent = this.#recent;
+    for (let n = 0; n < recent.length; n++) {
+      const r = recent[n]!;
+      if (sameLabels(r.labels, i.metadata, i.clusterName)) return r;
+    }
     // Two JSON texts side by side: unambiguous whatever the strings contain.
     const key = JSON.stringify(i.clusterName) + JSON.stringify(i.metadata);
     let s = this.#shared.get(key);
@@ -90,6 +100,8 @@ export class InstanceEndpointPool {
       s = { labels: Object.freeze({ ...i.metadata, [CLUSTER_LABEL]: i.clusterName }), locality };
       this.#shared.set(key, s);
     }
+    if (recent.length === RECENT) recent.pop();
+    recent.unshift(s);
     return s;
   }
 
@@ -108,19 +120,26 @@ export class InstanceEndpointPool {
 /** The label holding the Nacos cluster name of an instance. */
 const CLUSTER_LABEL = 'nacos.cluster';
 
+/** How many recently used shared entries {@link InstanceEndpointPool} compares before hashing. */
+const RECENT = 4;
+
 /** Whether a pooled endpoint still stands for the instance (same address checked by the caller). */
 function sameInstance(e: Endpoint, i: NacosInstance, weight: number, health: HealthStatus): boolean {
-  if (e.port !== i.port || e.weight !== weight || e.health !== health) return false;
-  const labels = e.labels;
-  if (labels[CLUSTER_LABEL] !== i.clusterName) return false;
+  return e.port === i.port && e.weight === weight && e.health === health && sameLabels(e.labels, i.metadata, i.clusterName);
+}
+
+/** Whether labels are those of the metadata and cluster name: each entry and no other. */
+function sameLabels(labels: Readonly<Record<string, string>>, metadata: Readonly<Record<string, string>>, clusterName: string): boolean {
+  if (labels[CLUSTER_LABEL] !== clusterName) return false;
   let n = 0;
-  for (const k in i.metadata) {
-    if (k !== CLUSTER_LABEL && labels[k] !== i.metadata[k]) return false;
+  for (const k in metadata) {
+    if (k === CLUSTER_LABEL) continue;
+    if (labels[k] !== metadata[k]) return false;
     n++;
   }
   let m = 0;
   for (const k in labels) if (k !== CLUSTER_LABEL) m++;
-  return m === n - (CLUSTER_LABEL in i.metadata ? 1 : 0);
+  return m === n;
 }
 
 /**
