@@ -448,9 +448,13 @@ export class NacosServer extends EventEmitter<NacosServerEvents> {
   registerInstance(instance: AdminInstance): void {
     const { namespace, group, service } = this.#ref(instance);
     const clusterName = instance.clusterName ?? 'DEFAULT';
-    const list = this.#naming
-      .published(namespace, group, service, 'admin')
-      .filter((i) => !(i.ip === instance.ip && i.port === instance.port && i.clusterName === clusterName));
+    // Edited in place (the registry's own list): registering n instances one by one stays O(n²)
+    // in comparisons only, without copying the list each time.
+    const list = this.#naming.published(namespace, group, service, 'admin');
+    for (let at = list.length - 1; at >= 0; at--) {
+      const i = list[at]!;
+      if (i.ip === instance.ip && i.port === instance.port && i.clusterName === clusterName) list.splice(at, 1);
+    }
     const init: Partial<NacosInstance> & { ip: string; port: number } = {
       ip: instance.ip,
       port: instance.port,
@@ -467,7 +471,11 @@ export class NacosServer extends EventEmitter<NacosServerEvents> {
   /** Removes an admin-registered instance (by ip and port). */
   deregisterInstance(instance: ServiceSelector & { ip: string; port: number }): void {
     const { namespace, group, service } = this.#ref(instance);
-    const list = this.#naming.published(namespace, group, service, 'admin').filter((i) => !(i.ip === instance.ip && i.port === instance.port));
+    const list = this.#naming.published(namespace, group, service, 'admin');
+    for (let at = list.length - 1; at >= 0; at--) {
+      const i = list[at]!;
+      if (i.ip === instance.ip && i.port === instance.port) list.splice(at, 1);
+    }
     this.#naming.publish(namespace, group, service, 'admin', list, true);
   }
 

@@ -1,4 +1,3 @@
-import { createEndpoint, type Endpoint } from '../../model/endpoint';
 import type { NacosInstance } from './nacos-messages';
 
 /** Nacos weights are doubles; endpoint weights are integers. 1.0 → 100 keeps two decimals. */
@@ -18,27 +17,3 @@ export function isRoutable(i: NacosInstance): boolean {
 export function isUsable(i: NacosInstance): boolean {
   return isRoutable(i) && i.healthy;
 }
-
-/**
- * One endpoint per routable instance: weight scaled by {@link endpointWeight}, `healthy` →
- * HEALTHY/UNHEALTHY, locality from metadata `region`/`zone` with the Nacos cluster name as
- * sub-zone, and every metadata entry as a label (plus `nacos.cluster`).
- */
-export function instanceEndpoints(instances: readonly NacosInstance[]): Endpoint[] {
-  const out: Endpoint[] = [];
-  for (const i of instances) {
-    if (!isRoutable(i) || i.port < 1 || i.port > 65535) continue;
-    out.push(
-      createEndpoint({
-        host: i.ip,
-        port: i.port,
-        weight: endpointWeight(i.weight),
-        health: i.healthy ? 'HEALTHY' : 'UNHEALTHY',
-        locality: { region: i.metadata['region'] ?? '', zone: i.metadata['zone'] ?? '', subZone: i.clusterName },
-        labels: { ...i.metadata, 'nacos.cluster': i.clusterName },
-      }),
-    );
-  }
-  return out;
-}
-

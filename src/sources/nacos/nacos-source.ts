@@ -1,14 +1,16 @@
 import { EventEmitter } from 'eventemitter3';
 import { ErrorCode, InvalidConfigError, MeshError } from '../../errors';
 import type { Cluster } from '../../model/cluster';
-import { formatAddress } from '../../model/endpoint';
+import { formatAddress, type Endpoint } from '../../model/endpoint';
 import { freezeSnapshot } from '../../model/freeze-snapshot';
 import type { Listener } from '../../model/listener';
 import { EMPTY_SNAPSHOT, type MeshSnapshot } from '../../model/mesh-snapshot';
 import { parseConfigText } from '../file/config-text';
+import type { ServiceRules } from '../file/service-rules';
 import type { Source, SourceEvents, TargetStatus } from '../source';
 import { NacosConfigClient } from './config-client';
-import { instanceEndpoints, isUsable } from './instance-endpoints';
+import { InstanceEndpointPool } from './endpoint-pool';
+import { isUsable } from './instance-endpoints';
 import { NacosAuth } from './nacos-auth';
 import { groupedServiceName, type NacosInstance, type NacosServiceInfo } from './nacos-messages';
 import { NacosRpcClient } from './nacos-rpc-client';
@@ -27,8 +29,16 @@ export function ruleDataId(service: string): string {
 
 interface TargetState {
   readonly target: NacosTarget;
-  /** Watch count: watch() is idempotent, unwatch() of the last one drops it. */
-  info: NacosServiceInfo | undefined;
+  /** Turns instance lists into endpoints, reusing those of unchanged instances. */
+  readonly pool: InstanceEndpointPool;
+  /** The endpoints of the last accepted instance list; undefined before the first one. */
+  endpoints: readonly Endpoint[] | undefined;
+  /** Instances in the last accepted list (disabled ones included). */
+  instances: number;
+  /** Whether the last accepted list had an instance that can take traffic now. */
+  usable: boolean;
+  /** The listener and clusters built from `endpoints` and `rule`; undefined when they changed since. */
+  model: ServiceRules | undefined;
   /** The accepted rule document (parsed), or undefined for none. */
   rule: unknown;
   ruleListener: ((content: string | undefined) => void) | undefined;
@@ -152,7 +162,18 @@ export class NacosSource extends EventEmitter<SourceEvents> implements Source {
     const t = parseNacosTarget(target, this.#o);
     if (!t) return undefined;
     if (this.#targets.has(t.key)) return t.key;
-    const state: TargetState = { target: t, info: undefined, rule: undefined, ruleListener: undefined, status: 'requested', protectedPushes: 0 };
+    const state: TargetState = {
+      target: t,
+      pool: new InstanceEndpointPool(),
+      endpoints: undefined,
+      instances: 0,
+      usable: false,
+      model: undefined,
+      rule: undefined,
+      ruleListener: undefined,
+      status: 'requested',
+      protectedPushes: 0,
+    };
     this.#targets.set(t.key, state);
     if (this.#started) this.#subscribe(state);
     return t.key;
@@ -193,18 +214,22 @@ export class NacosSource extends EventEmitter<SourceEvents> implements Source {
       const t = state.target;
       if (t.namespace !== namespace || groupedServiceName(t.group, t.service) !== grouped) continue;
       const usable = info.hosts.some(isUsable);
-      if (!usable && this.#o.pushEmptyProtection && state.info?.hosts.some(isUsable)) {
+      if (!usable && this.#o.pushEmptyProtection && state.usable) {
         // namingPushEmptyProtection: keep serving the last instances rather than none.
         state.protectedPushes++;
         this.#o.logger('warn', `${t.key}: ignored an update without usable instances (push-empty protection)`);
         return;
       }
-      if (state.info && sameInstances(state.info.hosts, info.hosts)) {
-        state.info = info;
-        return;
-      }
-      state.info = info;
-      state.status = info.hosts.length > 0 ? 'exists' : 'doesNotExist';
+      const { endpoints, changed } = state.pool.update(info.hosts);
+      const status = info.hosts.length > 0 ? 'exists' : 'doesNotExist';
+      const first = state.endpoints === undefined;
+      state.instances = info.hosts.length;
+      state.usable = usable;
+      // The same endpoints (same objects: unchanged instances) and status: nothing to publish.
+      if (!first && !changed && status === state.status) return;
+      state.endpoints = endpoints;
+      state.model = undefined;
+      state.status = status;
       this.#queuePublish();
     }
   }
@@ -215,14 +240,16 @@ export class NacosSource extends EventEmitter<SourceEvents> implements Source {
     if (content === undefined || content.trim() === '') {
       if (state.rule === undefined) return;
       state.rule = undefined;
+      state.model = undefined;
       this.#queuePublish();
       return;
     }
     try {
       const doc = parseConfigText(content, { source: `nacos config ${dataId}` });
       // Validate against the current endpoints before accepting: a bad rule never replaces a good one.
-      nacosServiceModel(state.target.key, instanceEndpoints(state.info?.hosts ?? []), doc);
+      nacosServiceModel(state.target.key, state.endpoints ?? [], doc);
       state.rule = doc;
+      state.model = undefined;
       this.#queuePublish();
     } catch (err) {
       const error =
@@ -248,21 +275,24 @@ export class NacosSource extends EventEmitter<SourceEvents> implements Source {
     const listeners = new Map<string, Listener>();
     const clusters = new Map<string, Cluster>();
     for (const state of this.#targets.values()) {
-      if (!state.info) continue;
-      const endpoints = instanceEndpoints(state.info.hosts);
-      let model;
-      try {
-        model = nacosServiceModel(state.target.key, endpoints, state.rule);
-      } catch (err) {
-        // A rule valid for earlier instances can only fail on new ones in corner cases: serve without it.
-        this.#o.logger('warn', `${state.target.key}: rule no longer applies, routing without it: ${(err as Error).message}`);
-        model = nacosServiceModel(state.target.key, endpoints, undefined);
-      }
+      if (!state.endpoints) continue;
+      // Unchanged services keep their listener and cluster objects: MeshClient skips their balancers.
+      const model = (state.model ??= this.#model(state.target.key, state.endpoints, state.rule));
       listeners.set(state.target.key, model.listener);
       for (const [name, c] of model.clusters) clusters.set(name, c);
     }
     this.#version++;
     return freezeSnapshot({ version: `nacos-${this.#version}`, listeners, routeTables: new Map(), clusters });
+  }
+
+  #model(key: string, endpoints: readonly Endpoint[], rule: unknown): ServiceRules {
+    try {
+      return nacosServiceModel(key, endpoints, rule);
+    } catch (err) {
+      // A rule valid for earlier instances can only fail on new ones in corner cases: serve without it.
+      this.#o.logger('warn', `${key}: rule no longer applies, routing without it: ${(err as Error).message}`);
+      return nacosServiceModel(key, endpoints, undefined);
+    }
   }
 
   restore(snapshot: MeshSnapshot): void {
@@ -293,7 +323,7 @@ export class NacosSource extends EventEmitter<SourceEvents> implements Source {
       targets: [...this.#targets.values()].map((s) => ({
         key: s.target.key,
         status: s.status,
-        instances: s.info?.hosts.length ?? 0,
+        instances: s.instances,
         rule: s.rule !== undefined,
         protectedPushes: s.protectedPushes,
       })),
@@ -314,12 +344,4 @@ export class NacosSource extends EventEmitter<SourceEvents> implements Source {
     this.#auth?.close();
     this.removeAllListeners();
   }
-}
-
-/** Whether two instance lists are the same for routing (order-insensitive). */
-function sameInstances(a: readonly NacosInstance[], b: readonly NacosInstance[]): boolean {
-  if (a.length !== b.length) return false;
-  const sig = (i: NacosInstance) => JSON.stringify([i.ip, i.port, i.weight, i.healthy, i.enabled, i.clusterName, Object.entries(i.metadata).sort()]);
-  const left = new Set(a.map(sig));
-  return b.every((i) => left.has(sig(i)));
 }

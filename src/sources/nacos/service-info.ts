@@ -1,9 +1,57 @@
 import { GROUP_SEPARATOR, type NacosInstance, type NacosServiceInfo } from './nacos-messages';
 
 /**
+ * A metadata object as JSON.parse produced it, when every value is a string (the usual case): it
+ * is then used as is, without a copy. Otherwise a copy without the non-string values.
+ */
+function stringMetadata(raw: unknown): Record<string, string> {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return {};
+  const o = raw as Record<string, unknown>;
+  for (const k in o) {
+    if (typeof o[k] !== 'string') {
+      const copy: Record<string, string> = {};
+      for (const key in o) {
+        const v = o[key];
+        if (typeof v === 'string') copy[key] = v;
+      }
+      return copy;
+    }
+  }
+  return o as Record<string, string>;
+}
+
+/** One instance of a pushed host list, or undefined when it has no usable ip/port. */
+function parseInstance(h: unknown): NacosInstance | undefined {
+  if (h === null || typeof h !== 'object') return undefined;
+  const i = h as Record<string, unknown>;
+  const ip = i['ip'];
+  const port = i['port'];
+  if (typeof ip !== 'string' || ip === '' || typeof port !== 'number' || !Number.isInteger(port)) return undefined;
+  const weight = i['weight'];
+  const clusterName = i['clusterName'];
+  const instanceId = i['instanceId'];
+  const serviceName = i['serviceName'];
+  // One object shape for every instance (optional fields set to undefined, not left out): the
+  // loops over 10,000s of instances stay monomorphic.
+  return {
+    instanceId: typeof instanceId === 'string' ? instanceId : undefined,
+    ip,
+    port,
+    weight: typeof weight === 'number' && Number.isFinite(weight) ? weight : 1,
+    healthy: i['healthy'] !== false,
+    enabled: i['enabled'] !== false,
+    ephemeral: i['ephemeral'] !== false,
+    clusterName: typeof clusterName === 'string' && clusterName !== '' ? clusterName : 'DEFAULT',
+    serviceName: typeof serviceName === 'string' ? serviceName : undefined,
+    metadata: stringMetadata(i['metadata']),
+  };
+}
+
+/**
  * Reads a ServiceInfo JSON object defensively (nacos-protocol §3.2). Returns a problem string
  * when it cannot be used; unknown fields are ignored and optional ones defaulted. Instances
- * without a usable ip/port are skipped, not fatal.
+ * without a usable ip/port are skipped, not fatal. Linear in the host count, one small object per
+ * instance (metadata objects of the parsed JSON are kept, not copied).
  */
 export function parseServiceInfo(raw: unknown): NacosServiceInfo | string {
   if (!raw || typeof raw !== 'object') return 'serviceInfo is missing';
@@ -17,28 +65,12 @@ export function parseServiceInfo(raw: unknown): NacosServiceInfo | string {
     if (!groupName) groupName = name.slice(0, sep);
     name = name.slice(sep + GROUP_SEPARATOR.length);
   }
-  if (!Array.isArray(o['hosts'])) return 'serviceInfo.hosts is not a list';
+  const rawHosts = o['hosts'];
+  if (!Array.isArray(rawHosts)) return 'serviceInfo.hosts is not a list';
   const hosts: NacosInstance[] = [];
-  for (const h of o['hosts'] as unknown[]) {
-    if (!h || typeof h !== 'object') continue;
-    const i = h as Record<string, unknown>;
-    if (typeof i['ip'] !== 'string' || i['ip'] === '' || typeof i['port'] !== 'number' || !Number.isInteger(i['port'])) continue;
-    const metadata: Record<string, string> = {};
-    if (i['metadata'] && typeof i['metadata'] === 'object') {
-      for (const [k, v] of Object.entries(i['metadata'] as Record<string, unknown>)) if (typeof v === 'string') metadata[k] = v;
-    }
-    hosts.push({
-      ...(typeof i['instanceId'] === 'string' ? { instanceId: i['instanceId'] } : {}),
-      ip: i['ip'],
-      port: i['port'],
-      weight: typeof i['weight'] === 'number' && Number.isFinite(i['weight']) ? i['weight'] : 1,
-      healthy: i['healthy'] !== false,
-      enabled: i['enabled'] !== false,
-      ephemeral: i['ephemeral'] !== false,
-      clusterName: typeof i['clusterName'] === 'string' && i['clusterName'] ? i['clusterName'] : 'DEFAULT',
-      ...(typeof i['serviceName'] === 'string' ? { serviceName: i['serviceName'] } : {}),
-      metadata,
-    });
+  for (let n = 0; n < rawHosts.length; n++) {
+    const instance = parseInstance(rawHosts[n]);
+    if (instance !== undefined) hosts.push(instance);
   }
   return {
     name,

@@ -148,7 +148,8 @@ export class NamingRegistry {
       groupName: group,
       clusters,
       cacheMillis: 10_000,
-      hosts: hosts.map((h) => ({ ...h, metadata: { ...h.metadata } })),
+      // Stored instances are replaced, never edited: no copy needed before the JSON encoding.
+      hosts,
       lastRefTime: this.clock.now(),
       checksum: '',
       allIPs: false,

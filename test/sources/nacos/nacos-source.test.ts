@@ -128,6 +128,36 @@ describe('NacosSource', () => {
     await second;
   });
 
+  it('publishes nothing for a push with the same instances; a change keeps unchanged endpoints and services', async () => {
+    const srv = await server();
+    for (const ip of ['10.0.0.1', '10.0.0.2']) srv.registerInstance({ serviceName: 'orders', ip, port: 80, metadata: { version: 'v1' } });
+    srv.registerInstance({ serviceName: 'users', ip: '10.0.1.1', port: 80 });
+    const src = source({ servers: [srv.serverEntry] });
+    src.watch('orders');
+    src.watch('users');
+    const USERS = 'nacos://public/DEFAULT_GROUP/users';
+    const first = changedUntil(src, (s) => s.listeners.has(KEY) && s.listeners.has(USERS));
+    await src.start();
+    const [before] = await first;
+    let changes = 0;
+    src.on('changed', () => changes++);
+    // Re-registering an instance as it was: the server pushes the same list.
+    const same = next(srv, 'push', (r: { serviceName: string; acked: boolean }) => r.serviceName === 'orders' && r.acked);
+    srv.registerInstance({ serviceName: 'orders', ip: '10.0.0.1', port: 80, metadata: { version: 'v1' } });
+    await same;
+    await new Promise((r) => setImmediate(r));
+    assert.equal(changes, 0);
+    assert.equal(src.snapshot, before);
+    // One instance changes: the other keeps its endpoint object, the other service its cluster.
+    const changed = changedUntil(src, (s) => endpointsOf(s).some((e) => e.weight === 300));
+    srv.registerInstance({ serviceName: 'orders', ip: '10.0.0.1', port: 80, weight: 3, metadata: { version: 'v1' } });
+    const [after] = await changed;
+    const kept = endpointsOf(before).find((e) => e.host === '10.0.0.2');
+    assert.ok(kept && endpointsOf(after).includes(kept));
+    assert.equal(after.clusters.get(USERS), before.clusters.get(USERS));
+    assert.equal(after.listeners.get(USERS), before.listeners.get(USERS));
+  });
+
   it('subscribes and registers once at start-up, not once more on the first connect (regression: a doubled push)', async () => {
     const srv = await server();
     srv.registerInstance({ serviceName: 'orders', ip: '10.0.0.1', port: 80 });

@@ -5,18 +5,32 @@ import { DEFAULT_RPC_TIMING, NacosRpcClient, type NacosRpcClientOptions } from '
 import { nacosMethods, type NacosBody, type NacosPayload, type OutgoingPayload } from '../../../src/sources/nacos/payload-codec';
 import { NacosServer, type NacosServerOptions } from '../../../src/testing/nacos-server';
 
-/** Short server timers so protocol tests run in milliseconds. */
+/**
+ * Server timers for protocol tests: what a test waits for is short (merge delay, retry pauses,
+ * ejector sweeps), what must not fire while a real client answers is long. On a loaded machine
+ * (CI runs the whole suite on 2 cores) an ack can take well over 300 ms: a short ack timeout
+ * would then retry a push the client did answer, or drop a connection that did ack its
+ * detection. A test that needs an ack timeout to expire (a raw peer that stays silent) sets it
+ * short itself, see {@link SILENT_PEER_TIMING}, or drives a fake clock.
+ */
 export const FAST_SERVER_TIMING = {
   pushDelayMs: 10,
-  pushAckTimeoutMs: 300,
+  pushAckTimeoutMs: 10_000,
   pushRetryDelayMs: 50,
-  configPushAckTimeoutMs: 300,
+  configPushAckTimeoutMs: 10_000,
   configPushRetryStepMs: 20,
   keepAliveMs: 60_000,
   ejectorIntervalMs: 50,
-  detectionTimeoutMs: 200,
-  connectResetAckTimeoutMs: 500,
+  detectionTimeoutMs: 10_000,
+  connectResetAckTimeoutMs: 10_000,
 };
+
+/**
+ * {@link FAST_SERVER_TIMING} with short naming-push and detection ack timeouts, for tests whose
+ * raw peer leaves those unanswered on purpose. A test that acks one of them must tolerate the
+ * retry a late ack can cause (the server retries an unacked push).
+ */
+export const SILENT_PEER_TIMING = { ...FAST_SERVER_TIMING, pushAckTimeoutMs: 300, detectionTimeoutMs: 200 };
 
 /** Starts a loopback server with fast timers. */
 export async function startServer(options: NacosServerOptions = {}): Promise<NacosServer> {
