@@ -115,7 +115,7 @@ class ClusterBalancerImpl implements ClusterBalancer {
             pick: Object.freeze({ ok: true as const, endpoint }),
           });
         }
-        flattened.push(...entries);
+        for (const entry of entries) flattened.push(entry); // no spread: a locality may hold >100k endpoints
         total += l.endpoints.length;
         localities.push({ weight: l.weight, entries, total: l.endpoints.length });
       }

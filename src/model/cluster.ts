@@ -155,7 +155,7 @@ export const OUTLIER_DETECTION_DEFAULTS = Object.freeze({
 /** Every endpoint of the cluster, across priorities and localities. */
 export function allEndpoints(cluster: Cluster): Endpoint[] {
   const out: Endpoint[] = [];
-  for (const level of cluster.priorities) for (const l of level.localities) out.push(...l.endpoints);
+  for (const level of cluster.priorities) for (const l of level.localities) for (const e of l.endpoints) out.push(e);
   return out;
 }
 
