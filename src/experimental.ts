@@ -20,7 +20,8 @@ export { NacosSource, NACOS_CLIENT_VERSION, ruleDataId } from './sources/nacos/n
 export type { NacosSourceOptions, NacosRegistration } from './sources/nacos/nacos-source-options';
 export type { NacosServerEntry } from './sources/nacos/server-address';
 export type { NacosRpcTiming } from './sources/nacos/nacos-rpc-client';
-export type { Clock, TimerHandle } from './sources/nacos/clock';
+export type { Clock, TimerHandle } from './clock';
+export { systemClock } from './clock';
 export type { NacosLogger, NacosLogLevel } from './sources/nacos/nacos-log';
 export { NacosConfigClient, NacosConfigError } from './sources/nacos/config-client';
 export type { NacosConfig, ConfigListener, PublishConfigOptions } from './sources/nacos/config-client';

@@ -3,7 +3,7 @@ import type { Cluster } from '../model/cluster';
 import { isServingHealth } from '../model/endpoint';
 import type { HeaderBag } from '../routing/request-context';
 import type { CallOutcome, ClusterBalancer, ClusterPickFailure, ClusterStats, EndpointPick } from './balancer';
-import { systemClock, type BalancerClock } from './balancer-clock';
+import { systemClock, type Clock } from '../clock';
 import { CircuitBreaker } from './circuit-breaker';
 import { DropOverloads } from './drop-overloads';
 import type { EndpointPicker, LbPolicyDefinition, PickerContext } from './endpoint-picker';
@@ -23,7 +23,7 @@ import { hashRequestHeader } from './request-hash-header';
 /** Options of {@link createClusterBalancer}. */
 export interface ClusterBalancerOptions {
   /** Time and timers for outlier detection. Default: real time, unref'ed timers. */
-  readonly clock?: BalancerClock;
+  readonly clock?: Clock;
   /** Uniform random numbers in [0, 1) for every draw (drops, localities, policies). Default `Math.random`. */
   readonly random?: () => number;
 }

@@ -1,5 +1,4 @@
 export type { CallOutcome, ClusterBalancer, ClusterPickFailure, ClusterStats, EndpointPick } from './balancer';
-export type { BalancerClock } from './balancer-clock';
 export { createClusterBalancer, type ClusterBalancerOptions } from './cluster-balancer';
 export type {
   EndpointLoad,

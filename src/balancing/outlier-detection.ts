@@ -1,5 +1,5 @@
 import type { FailurePercentageEjection, OutlierDetectionConfig, SuccessRateEjection } from '../model/cluster';
-import type { BalancerClock } from './balancer-clock';
+import type { Clock } from '../clock';
 import type { EndpointState } from './endpoint-state';
 
 /**
@@ -18,7 +18,7 @@ import type { EndpointState } from './endpoint-state';
  * @internal
  */
 export class OutlierDetector {
-  readonly #clock: BalancerClock;
+  readonly #clock: Clock;
   readonly #random: () => number;
   readonly #onChange: () => void;
   #config: OutlierDetectionConfig | undefined;
@@ -27,7 +27,7 @@ export class OutlierDetector {
   /** Start of the current interval (time of the last tick, or of enabling). */
   #intervalStartMs = 0;
 
-  constructor(clock: BalancerClock, random: () => number, onChange: () => void) {
+  constructor(clock: Clock, random: () => number, onChange: () => void) {
     this.#clock = clock;
     this.#random = random;
     this.#onChange = onChange;

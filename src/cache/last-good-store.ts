@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../clock';
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -5,11 +6,8 @@ import { ErrorCode, MeshError } from '../errors';
 import type { MeshSnapshot } from '../model/mesh-snapshot';
 import { decodeSnapshot, encodeSnapshot } from './snapshot-codec';
 
-/** The timers a {@link LastGoodStore} uses; inject a fake one in tests. */
-export interface LastGoodStoreClock {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+/** The timers a {@link LastGoodStore} uses (a subset of {@link Clock}); inject a fake one in tests. */
+export type LastGoodStoreClock = Pick<Clock, 'setTimeout' | 'clearTimeout'>;
 
 /** Options of {@link LastGoodStore}. */
 export interface LastGoodStoreOptions {
@@ -29,10 +27,7 @@ export type LastGoodLoad =
   /** No usable snapshot: none was saved (`error` undefined), or the file is corrupt (`error` says why). */
   | { readonly snapshot: undefined; readonly savedAt?: undefined; readonly error?: MeshError };
 
-const REAL_CLOCK: LastGoodStoreClock = {
-  setTimeout: (cb, ms) => setTimeout(cb, ms).unref(),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
+const REAL_CLOCK: LastGoodStoreClock = systemClock;
 
 interface PendingSave {
   snapshot: MeshSnapshot;

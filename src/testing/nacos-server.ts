@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { EventEmitter } from 'eventemitter3';
 import { formatAddress } from '../model/endpoint';
-import { systemClock, type Clock, type TimerHandle } from '../sources/nacos/clock';
+import { systemClock, type Clock, type TimerHandle } from '../clock';
 import type { ConfigKey, NacosInstance } from '../sources/nacos/nacos-messages';
 import { failureBody, successBody } from '../sources/nacos/nacos-response';
 import { nacosMethods, type NacosBody, type NacosPayload, type OutgoingPayload } from '../sources/nacos/payload-codec';

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../../clock';
 import { watch as fsWatch, type FSWatcher } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
@@ -7,11 +8,8 @@ import { EMPTY_SNAPSHOT, type MeshSnapshot } from '../../model/mesh-snapshot';
 import type { Source, SourceEvents, TargetStatus } from '../source';
 import { parseMeshConfig } from './mesh-config';
 
-/** The timers a {@link FileSource} uses; inject a fake one in tests. */
-export interface FileSourceClock {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+/** The timers a {@link FileSource} uses (a subset of {@link Clock}); inject a fake one in tests. */
+export type FileSourceClock = Pick<Clock, 'setTimeout' | 'clearTimeout'>;
 
 /** Options of {@link FileSource}. */
 export interface FileSourceOptions {
@@ -32,14 +30,7 @@ export interface FileSourceOptions {
   clock?: FileSourceClock;
 }
 
-const REAL_CLOCK: FileSourceClock = {
-  setTimeout: (cb, ms) => {
-    const t = setTimeout(cb, ms);
-    t.unref();
-    return t;
-  },
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
+const REAL_CLOCK: FileSourceClock = systemClock;
 
 /**
  * The mesh-file source (scheme `file`): reads a mesh.yaml/JSON file (see docs/mesh-yaml.md) and

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from './clock';
+import type { Clock, TimerHandle } from '../../clock';
 import type { NacosLogger } from './nacos-log';
 import type { NacosAuthHeaders } from './nacos-rpc-client';
 import type { NacosServerAddress } from './server-address';

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { EventEmitter } from 'eventemitter3';
 import { formatAddress } from '../../model/endpoint';
-import type { Clock, TimerHandle } from './clock';
+import type { Clock, TimerHandle } from '../../clock';
 import type { NacosLogger } from './nacos-log';
 import { responseBase } from './nacos-response';
 import type { ConnectionLabels } from './nacos-messages';

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import { formatAddress } from '../../model/endpoint';
-import { sleep, type Clock, type TimerHandle } from './clock';
+import type { Clock, TimerHandle } from '../../clock';
+import { sleep } from './sleep';
 import { NacosConnection, NacosTransportError, type ServerRequestHandler } from './nacos-connection';
 import type { NacosLogger } from './nacos-log';
 import { NacosErrorCode, type ConnectionLabels } from './nacos-messages';

@@ -1,6 +1,6 @@
 import { networkInterfaces } from 'node:os';
 import { InvalidConfigError } from '../../errors';
-import { systemClock, type Clock } from './clock';
+import { systemClock, type Clock } from '../../clock';
 import { defaultNacosLogger, type NacosLogger } from './nacos-log';
 import { DEFAULT_RPC_TIMING, type NacosRpcTiming } from './nacos-rpc-client';
 import { clusterProblem, groupProblem, ipProblem, metadataProblem, namespaceProblem, serviceNameProblem } from './name-rules';

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import type { Clock, TimerHandle } from './clock';
+import type { Clock, TimerHandle } from '../../clock';
 import type { NacosLogger } from './nacos-log';
 import { groupedServiceName, type NacosInstance, type NacosServiceInfo } from './nacos-messages';
 import { failureBody, responseBase, successBody } from './nacos-response';

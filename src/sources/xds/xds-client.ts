@@ -3,7 +3,7 @@ import { ErrorCode, MeshError } from '../../errors';
 import { AdsChannel, type AdsCall } from './ads-channel';
 import { DEFAULT_BACKOFF, ExponentialBackoff, type BackoffOptions } from './backoff';
 import type { XdsBootstrap, XdsServerConfig } from './bootstrap';
-import { SYSTEM_CLOCK, type Clock, type TimerHandle } from './clock';
+import { systemClock as SYSTEM_CLOCK, type Clock, type TimerHandle } from '../../clock';
 import { decodeMessage } from './protos';
 import type { XdsResourceType } from './resources/resource-type';
 import { TypeUrl } from './type-urls';

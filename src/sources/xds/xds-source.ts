@@ -6,7 +6,7 @@ import { EMPTY_SNAPSHOT, type MeshSnapshot } from '../../model/mesh-snapshot';
 import type { SnapshotChange, Source, SourceEvents, TargetStatus } from '../source';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { loadBootstrap, type XdsBootstrap } from './bootstrap';
-import { SYSTEM_CLOCK, type Clock } from './clock';
+import { systemClock as SYSTEM_CLOCK, type Clock } from '../../clock';
 import { DependencyManager } from './dependency-manager';
 import { protosDir } from './protos';
 import { TypeUrl } from './type-urls';

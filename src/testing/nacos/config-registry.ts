@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Clock, TimerHandle } from '../../sources/nacos/clock';
+import type { Clock, TimerHandle } from '../../clock';
 import type { ConfigKey } from '../../sources/nacos/nacos-messages';
 import type { ServerConnection } from './server-connection';
 

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../../sources/nacos/clock';
+import type { Clock, TimerHandle } from '../../clock';
 import { groupedServiceName, type NacosInstance, type NacosServiceInfo } from '../../sources/nacos/nacos-messages';
 import { NacosServerException } from './server-exception';
 import type { ServerConnection } from './server-connection';

@@ -1,5 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
-import type { Clock, TimerHandle } from '../../sources/nacos/clock';
+import type { Clock, TimerHandle } from '../../clock';
 import { responseBase } from '../../sources/nacos/nacos-response';
 import type { NacosBody, NacosPayload, OutgoingPayload } from '../../sources/nacos/payload-codec';
 

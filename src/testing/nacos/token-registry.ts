@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../../sources/nacos/clock';
+import type { Clock } from '../../clock';
 import { NacosServerException } from './server-exception';
 
 /** Auth settings of the test server. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
-import { systemClock } from '../../../src/sources/nacos/clock';
+import { systemClock } from '../../../src/clock';
 import { DEFAULT_RPC_TIMING, NacosRpcClient } from '../../../src/sources/nacos/nacos-rpc-client';
 import { nacosMethods, type NacosBody, type NacosPayload, type OutgoingPayload } from '../../../src/sources/nacos/payload-codec';
 import { until } from './nacos-test-kit';

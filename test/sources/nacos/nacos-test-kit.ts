@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import sinon from 'sinon';
-import { systemClock, type Clock } from '../../../src/sources/nacos/clock';
+import { systemClock, type Clock } from '../../../src/clock';
 import { DEFAULT_RPC_TIMING, NacosRpcClient, type NacosRpcClientOptions } from '../../../src/sources/nacos/nacos-rpc-client';
 import { nacosMethods, type NacosBody, type NacosPayload, type OutgoingPayload } from '../../../src/sources/nacos/payload-codec';
 import { NacosServer, type NacosServerOptions } from '../../../src/testing/nacos-server';

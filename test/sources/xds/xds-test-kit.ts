@@ -5,7 +5,7 @@ import { createEndpoint } from '../../../src/model/endpoint';
 import { createMeshSnapshot, type MeshSnapshot } from '../../../src/model/mesh-snapshot';
 import type { Route, RouteTable } from '../../../src/model/route-table';
 import { loadGrpc } from '../../../src/sources/xds/ads-channel';
-import type { Clock } from '../../../src/sources/xds/clock';
+import type { Clock } from '../../../src/clock';
 import { encodeMessage, messageNameOf } from '../../../src/sources/xds/protos';
 import { adsServiceDefinition } from '../../../src/testing/ads-service-definition';
 import { TypeUrl } from '../../../src/sources/xds/type-urls';
