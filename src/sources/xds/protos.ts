@@ -89,6 +89,33 @@ export function parseXdsProtos(): Root {
   return loadProtoRoot(XDS_PROTO_FILES, [protosDir()]);
 }
 
+/** The parts of protobufjs/light used to load the descriptor and generate coders selectively. */
+interface ProtobufLight {
+  Root: typeof Root;
+  Type: typeof Type;
+  Reader: unknown;
+  Writer: unknown;
+  util: unknown;
+  encoder(type: Type): CoderFactory;
+  decoder(type: Type): CoderFactory;
+  converter: { toObject(type: Type): CoderFactory; fromObject(type: Type): CoderFactory };
+  wrappers: Record<string, { toObject?: GeneratedFn; fromObject?: GeneratedFn } | undefined>;
+}
+// protobufjs generates a function from a type and returns a factory taking its scope.
+type GeneratedFn = (...args: unknown[]) => unknown;
+type CoderFactory = (scope: Record<string, unknown>) => GeneratedFn;
+
+let light: ProtobufLight | undefined;
+
+function protobufLight(): ProtobufLight {
+  if (light) return light;
+  // protobufjs is proto-loader's dependency (not ours): resolve it from there, light build only.
+  const protoLoader = require.resolve('@grpc/proto-loader');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  light = require(require.resolve('protobufjs/light', { paths: [protoLoader] })) as ProtobufLight;
+  return light;
+}
+
 /** The root from the precompiled descriptor, or undefined when the file is absent. */
 function loadDescriptor(dir: string): Root | undefined {
   let text: string;
@@ -97,13 +124,80 @@ function loadDescriptor(dir: string): Root | undefined {
   } catch {
     return undefined;
   }
-  // protobufjs is proto-loader's dependency (not ours): resolve it from there, light build only.
-  const protoLoader = require.resolve('@grpc/proto-loader');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const light = require(require.resolve('protobufjs/light', { paths: [protoLoader] })) as { Root: typeof Root };
-  const loaded = light.Root.fromJSON(JSON.parse(text) as Parameters<typeof Root.fromJSON>[0]);
-  loaded.resolveAll();
+  const pb = protobufLight();
+  const json = JSON.parse(text) as { nested?: Parameters<Root['addJSON']>[0]; options?: Record<string, unknown> };
+  // Not Root.fromJSON: its resolveAll() resolves every field of every type, which generates a
+  // constructor per message type (≈ 20 ms at start-up). Only the edition features are resolved
+  // here (they decide packed encoding); fields are resolved when their type is first prepared.
+  const loaded = new pb.Root();
+  if (json.options) loaded.setOptions(json.options);
+  if (json.nested) loaded.addJSON(json.nested);
+  (loaded as unknown as { _resolveFeaturesRecursive(edition: unknown): void })._resolveFeaturesRecursive(
+    (loaded as unknown as { _edition: unknown })._edition,
+  );
   return loaded;
+}
+
+// Type.setup() generates encode, decode, verify, fromObject and toObject together, on the first
+// call of any of them: ≈ 25 ms at start-up, most of it for functions sidecarless never calls
+// (decoded types only need decode + toObject, encoded ones encode + fromObject). prepare()
+// replaces the five entry points of a type with stubs that generate each function on its own
+// first call, from the same protobufjs generators (so the wire format is unchanged).
+const prepared = new WeakSet<Type>();
+
+interface MutableType {
+  fullName: string;
+  fieldsArray: Array<{ resolve(): { resolvedType: unknown } }>;
+  encode: GeneratedFn;
+  decode: GeneratedFn;
+  toObject: GeneratedFn;
+  fromObject: GeneratedFn;
+}
+
+function prepare(type: Type): Type {
+  if (prepared.has(type)) return type;
+  prepared.add(type);
+  const pb = protobufLight();
+  const t = type as unknown as MutableType;
+  let fieldTypes: unknown[] | undefined;
+  // The scope entry `types` lists the resolved type of each field; nested message types are
+  // prepared too, since the generated code calls their entry points directly.
+  const typesOf = (): unknown[] => {
+    if (fieldTypes) return fieldTypes;
+    fieldTypes = t.fieldsArray.map((f) => {
+      const resolved = f.resolve().resolvedType;
+      if (resolved instanceof pb.Type) prepare(resolved);
+      return resolved;
+    });
+    return fieldTypes;
+  };
+  const wrapper = pb.wrappers[type.fullName];
+  // Like Type.setup(): the wrapper of a well-known type calls the generated function through a
+  // copy of the type whose own property is the generated one.
+  const wrap = (name: 'toObject' | 'fromObject', generated: GeneratedFn): GeneratedFn => {
+    const w = wrapper?.[name];
+    if (!w) return generated;
+    const original = Object.create(type) as MutableType;
+    original[name] = generated;
+    return w.bind(original) as GeneratedFn;
+  };
+  t.decode = function decodeStub(...args: unknown[]): unknown {
+    t.decode = pb.decoder(type)({ Reader: pb.Reader, types: typesOf(), util: pb.util });
+    return t.decode.apply(t, args);
+  };
+  t.encode = function encodeStub(...args: unknown[]): unknown {
+    t.encode = pb.encoder(type)({ Writer: pb.Writer, types: typesOf(), util: pb.util });
+    return t.encode.apply(t, args);
+  };
+  t.toObject = function toObjectStub(...args: unknown[]): unknown {
+    t.toObject = wrap('toObject', pb.converter.toObject(type)({ types: typesOf(), util: pb.util }));
+    return t.toObject.apply(t, args);
+  };
+  t.fromObject = function fromObjectStub(...args: unknown[]): unknown {
+    t.fromObject = wrap('fromObject', pb.converter.fromObject(type)({ types: typesOf(), util: pb.util }));
+    return t.fromObject.apply(t, args);
+  };
+  return type;
 }
 
 /** The protobufjs root over the lean protos, loaded on first use (precompiled descriptor if present) and kept. */
@@ -119,7 +213,7 @@ export function xdsRoot(): Root {
 export function messageType(fullName: string): Type {
   let t = types.get(fullName);
   if (!t) {
-    t = xdsRoot().lookupType(fullName);
+    t = prepare(xdsRoot().lookupType(fullName));
     types.set(fullName, t);
   }
   return t;
