@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Root, Type, IConversionOptions } from 'protobufjs';
+import type { Root, Type, Enum, Reader, IConversionOptions } from 'protobufjs';
+import { decodePlain } from './wire-decoder';
 
 /**
  * Entry files of the lean xDS protos shipped in `protos/`; their imports pull in the rest.
@@ -93,7 +94,8 @@ export function parseXdsProtos(): Root {
 interface ProtobufLight {
   Root: typeof Root;
   Type: typeof Type;
-  Reader: unknown;
+  Enum: typeof Enum;
+  Reader: { create(bytes: Uint8Array): Reader; readonly recursionLimit?: number };
   Writer: unknown;
   util: unknown;
   encoder(type: Type): CoderFactory;
@@ -230,10 +232,12 @@ export function hasMessageType(fullName: string): boolean {
   }
 }
 
-/** Decodes bytes of the named message to a plain object (see {@link TO_OBJECT_OPTIONS}). */
+/**
+ * Decodes bytes of the named message to a plain object, as `type.toObject(type.decode(bytes))`
+ * with {@link TO_OBJECT_OPTIONS} would, in one pass (see wire-decoder.ts).
+ */
 export function decodeMessage<T>(fullName: string, bytes: Uint8Array): T {
-  const type = messageType(fullName);
-  return type.toObject(type.decode(bytes), TO_OBJECT_OPTIONS) as T;
+  return decodePlain(messageType(fullName), bytes, protobufLight()) as T;
 }
 
 /** Encodes a plain object (snake_case, enums and 64-bit ints as strings) as the named message. */
