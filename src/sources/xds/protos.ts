@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Root, Type, Enum, Reader, IConversionOptions } from 'protobufjs';
+import type { Root, Type, Enum, Reader, Writer, IConversionOptions } from 'protobufjs';
 import { decodePlain } from './wire-decoder';
+import { encodePlain, type EncoderRuntime } from './wire-encoder';
 
 /**
  * Entry files of the lean xDS protos shipped in `protos/`; their imports pull in the rest.
@@ -90,22 +91,15 @@ export function parseXdsProtos(): Root {
   return loadProtoRoot(XDS_PROTO_FILES, [protosDir()]);
 }
 
-/** The parts of protobufjs/light used to load the descriptor and generate coders selectively. */
+/** The parts of protobufjs/light used to load the descriptor, read and write. */
 interface ProtobufLight {
   Root: typeof Root;
   Type: typeof Type;
   Enum: typeof Enum;
   Reader: { create(bytes: Uint8Array): Reader; readonly recursionLimit?: number };
-  Writer: unknown;
-  util: unknown;
-  encoder(type: Type): CoderFactory;
-  decoder(type: Type): CoderFactory;
-  converter: { toObject(type: Type): CoderFactory; fromObject(type: Type): CoderFactory };
-  wrappers: Record<string, { toObject?: GeneratedFn; fromObject?: GeneratedFn } | undefined>;
+  Writer: { create(): Writer };
+  util: EncoderRuntime['util'];
 }
-// protobufjs generates a function from a type and returns a factory taking its scope.
-type GeneratedFn = (...args: unknown[]) => unknown;
-type CoderFactory = (scope: Record<string, unknown>) => GeneratedFn;
 
 let light: ProtobufLight | undefined;
 
@@ -130,7 +124,7 @@ function loadDescriptor(dir: string): Root | undefined {
   const json = JSON.parse(text) as { nested?: Parameters<Root['addJSON']>[0]; options?: Record<string, unknown> };
   // Not Root.fromJSON: its resolveAll() resolves every field of every type, which generates a
   // constructor per message type (≈ 20 ms at start-up). Only the edition features are resolved
-  // here (they decide packed encoding); fields are resolved when their type is first prepared.
+  // here (they decide packed encoding); fields are resolved when their type is first encoded or decoded.
   const loaded = new pb.Root();
   if (json.options) loaded.setOptions(json.options);
   if (json.nested) loaded.addJSON(json.nested);
@@ -138,68 +132,6 @@ function loadDescriptor(dir: string): Root | undefined {
     (loaded as unknown as { _edition: unknown })._edition,
   );
   return loaded;
-}
-
-// Type.setup() generates encode, decode, verify, fromObject and toObject together, on the first
-// call of any of them: ≈ 25 ms at start-up, most of it for functions sidecarless never calls
-// (decoded types only need decode + toObject, encoded ones encode + fromObject). prepare()
-// replaces the five entry points of a type with stubs that generate each function on its own
-// first call, from the same protobufjs generators (so the wire format is unchanged).
-const prepared = new WeakSet<Type>();
-
-interface MutableType {
-  fullName: string;
-  fieldsArray: Array<{ resolve(): { resolvedType: unknown } }>;
-  encode: GeneratedFn;
-  decode: GeneratedFn;
-  toObject: GeneratedFn;
-  fromObject: GeneratedFn;
-}
-
-function prepare(type: Type): Type {
-  if (prepared.has(type)) return type;
-  prepared.add(type);
-  const pb = protobufLight();
-  const t = type as unknown as MutableType;
-  let fieldTypes: unknown[] | undefined;
-  // The scope entry `types` lists the resolved type of each field; nested message types are
-  // prepared too, since the generated code calls their entry points directly.
-  const typesOf = (): unknown[] => {
-    if (fieldTypes) return fieldTypes;
-    fieldTypes = t.fieldsArray.map((f) => {
-      const resolved = f.resolve().resolvedType;
-      if (resolved instanceof pb.Type) prepare(resolved);
-      return resolved;
-    });
-    return fieldTypes;
-  };
-  const wrapper = pb.wrappers[type.fullName];
-  // Like Type.setup(): the wrapper of a well-known type calls the generated function through a
-  // copy of the type whose own property is the generated one.
-  const wrap = (name: 'toObject' | 'fromObject', generated: GeneratedFn): GeneratedFn => {
-    const w = wrapper?.[name];
-    if (!w) return generated;
-    const original = Object.create(type) as MutableType;
-    original[name] = generated;
-    return w.bind(original) as GeneratedFn;
-  };
-  t.decode = function decodeStub(...args: unknown[]): unknown {
-    t.decode = pb.decoder(type)({ Reader: pb.Reader, types: typesOf(), util: pb.util });
-    return t.decode.apply(t, args);
-  };
-  t.encode = function encodeStub(...args: unknown[]): unknown {
-    t.encode = pb.encoder(type)({ Writer: pb.Writer, types: typesOf(), util: pb.util });
-    return t.encode.apply(t, args);
-  };
-  t.toObject = function toObjectStub(...args: unknown[]): unknown {
-    t.toObject = wrap('toObject', pb.converter.toObject(type)({ types: typesOf(), util: pb.util }));
-    return t.toObject.apply(t, args);
-  };
-  t.fromObject = function fromObjectStub(...args: unknown[]): unknown {
-    t.fromObject = wrap('fromObject', pb.converter.fromObject(type)({ types: typesOf(), util: pb.util }));
-    return t.fromObject.apply(t, args);
-  };
-  return type;
 }
 
 /** The protobufjs root over the lean protos, loaded on first use (precompiled descriptor if present) and kept. */
@@ -215,7 +147,7 @@ export function xdsRoot(): Root {
 export function messageType(fullName: string): Type {
   let t = types.get(fullName);
   if (!t) {
-    t = prepare(xdsRoot().lookupType(fullName));
+    t = xdsRoot().lookupType(fullName);
     types.set(fullName, t);
   }
   return t;
@@ -242,8 +174,8 @@ export function decodeMessage<T>(fullName: string, bytes: Uint8Array): T {
 
 /** Encodes a plain object (snake_case, enums and 64-bit ints as strings) as the named message. */
 export function encodeMessage(fullName: string, value: object): Buffer {
-  const type = messageType(fullName);
-  return Buffer.from(type.encode(type.fromObject(value as Record<string, unknown>)).finish());
+  // Byte for byte what `type.encode(type.fromObject(value)).finish()` writes (see wire-encoder.ts).
+  return Buffer.from(encodePlain(messageType(fullName), value, protobufLight()));
 }
 
 /** The fully-qualified message name of a `type.googleapis.com/<name>` type URL. */
