@@ -1,7 +1,7 @@
 // Profiles one cold start of bench/cold-start/sidecarless-child.ts: starts a loopback
 // XdsControlPlane, runs the child once under `node --cpu-prof` and prints where its time went,
 // by module / function (inclusive ms), so a regression on the first-pick path can be located.
-// Usage: npm run build && npm run build:test && node build/bench/cold-start-profile.js [filter] [rows]
+// Usage: npm run build && npm run build:test && node build/bench/cold-start-profile.js [filter] [rows] [child.js]
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -59,7 +59,7 @@ clusters:
     // Asynchronous: the control plane serves the child from this process's event loop.
     const child = await promisify(execFile)(
       process.execPath,
-      ['--cpu-prof', '--cpu-prof-interval', '250', '--cpu-prof-dir', dir, join(__dirname, 'cold-start', 'sidecarless-child.js')],
+      ['--cpu-prof', '--cpu-prof-interval', '250', '--cpu-prof-dir', dir, process.argv[4] ?? join(__dirname, 'cold-start', 'sidecarless-child.js')],
       { env: { ...process.env, GRPC_XDS_BOOTSTRAP_CONFIG: JSON.stringify(cp.bootstrap()) }, encoding: 'utf8', timeout: 30_000 },
     );
     process.stdout.write(child.stdout + child.stderr);
