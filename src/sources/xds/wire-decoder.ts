@@ -1,18 +1,17 @@
-import type { Type, Enum, Reader } from 'protobufjs';
+import type { Reader } from 'protobufjs';
+import type { MessageInfo, FieldInfo } from './descriptor-index';
 
 // Decodes protobuf bytes straight into the plain objects that protobufjs'
 // `type.toObject(type.decode(bytes), { longs: String, enums: String, defaults: false, oneofs: true })`
-// returns, driven by the protobufjs reflection (field numbers, types, oneofs) and its Reader.
+// returns, driven by the descriptor's field tables (descriptor-index.ts) and protobufjs' Reader.
 // Hand-written because protobufjs offers no such path: its decode builds a message instance
 // (generating a constructor, a decoder and a converter per type, ≈ 1 ms each at start-up) that
 // toObject then copies again (two objects per message when 10,000 clusters × 10 endpoints arrive).
 // test/sources/xds/wire-decoder.test.ts checks it against protobufjs on the same bytes.
 
-/** The protobufjs/light pieces the decoder needs (resolved by protos.ts). */
+/** The protobufjs/minimal piece the decoder needs (resolved by protos.ts). */
 export interface DecoderRuntime {
   readonly Reader: { create(bytes: Uint8Array): Reader; readonly recursionLimit?: number };
-  readonly Type: abstract new (...args: never[]) => Type;
-  readonly Enum: abstract new (...args: never[]) => Enum;
 }
 
 const enum Kind {
@@ -55,7 +54,7 @@ interface FieldPlan {
   readonly read: ReadFn;
   /** Enum: number → name. */
   readonly enumNames?: Readonly<Record<number, string>>;
-  readonly messageType?: Type;
+  readonly messageType?: MessageInfo;
   /** The oneof this field belongs to (its name is set to the field's name, as `oneofs: true` does). */
   readonly oneof?: string;
   /** Map fields: how to read the key (field 1) and the value (field 2) of an entry. */
@@ -65,18 +64,18 @@ interface FieldPlan {
 
 type Plan = ReadonlyMap<number, FieldPlan>;
 
-const plans = new WeakMap<Type, Plan>();
+const plans = new WeakMap<MessageInfo, Plan>();
 
 function readerOf(type: string): ReadFn {
   const method = type as keyof Reader;
   return (r) => (r[method] as () => unknown).call(r);
 }
 
-function scalarPlan(name: string, type: string, repeated: boolean, oneof: string | undefined, rt: DecoderRuntime, resolved: unknown): FieldPlan {
-  if (resolved instanceof rt.Type) {
+function scalarPlan(name: string, type: string, repeated: boolean, oneof: string | undefined, resolved: FieldInfo['resolved']): FieldPlan {
+  if (resolved?.kind === 'message') {
     return { name, kind: Kind.Message, repeated, packable: false, read: readerOf('uint32'), messageType: resolved, oneof };
   }
-  if (resolved instanceof rt.Enum) {
+  if (resolved?.kind === 'enum') {
     return { name, kind: Kind.Enum, repeated, packable: true, read: readerOf('int32'), enumNames: resolved.valuesById, oneof };
   }
   if (SCALAR_WIRE_TYPES[type] === undefined) throw new Error(`sidecarless: unsupported protobuf field type ${type} (${name})`);
@@ -91,26 +90,23 @@ function scalarPlan(name: string, type: string, repeated: boolean, oneof: string
   };
 }
 
-function planOf(type: Type, rt: DecoderRuntime): Plan {
+function planOf(type: MessageInfo): Plan {
   let plan = plans.get(type);
   if (plan) return plan;
   const fields = new Map<number, FieldPlan>();
-  for (const f of type.fieldsArray) {
-    f.resolve();
-    const oneof = f.partOf ? f.partOf.name : undefined;
-    if (f.map) {
-      const keyType = (f as unknown as { keyType: string }).keyType;
+  for (const f of type.fields) {
+    if (f.keyType !== undefined) {
       fields.set(f.id, {
         name: f.name,
         kind: Kind.Map,
         repeated: false,
         packable: false,
         read: readerOf('uint32'),
-        mapKey: scalarPlan('key', keyType, false, undefined, rt, undefined),
-        mapValue: scalarPlan('value', f.type, false, undefined, rt, f.resolvedType),
+        mapKey: scalarPlan('key', f.keyType, false, undefined, undefined),
+        mapValue: scalarPlan('value', f.type, false, undefined, f.resolved),
       });
     } else {
-      fields.set(f.id, scalarPlan(f.name, f.type, f.repeated, oneof, rt, f.resolvedType));
+      fields.set(f.id, scalarPlan(f.name, f.type, f.repeated, f.oneof, f.resolved));
     }
   }
   plan = fields;
@@ -139,10 +135,10 @@ function convert(r: Reader, f: FieldPlan, rt: DecoderRuntime, depth: number): un
   }
 }
 
-function decodeInto(r: Reader, type: Type, rt: DecoderRuntime, end: number, depth: number): Record<string, unknown> {
+function decodeInto(r: Reader, type: MessageInfo, rt: DecoderRuntime, end: number, depth: number): Record<string, unknown> {
   if (end > r.len) throw new RangeError('index out of range');
   if (depth > (rt.Reader.recursionLimit ?? 100)) throw new Error('maximum nesting depth exceeded');
-  const plan = planOf(type, rt);
+  const plan = planOf(type);
   const out: Record<string, unknown> = {};
   while (r.pos < end) {
     const tag = r.uint32();
@@ -191,7 +187,7 @@ function decodeInto(r: Reader, type: Type, rt: DecoderRuntime, end: number, dept
  * returns them, only the fields present on the wire, and for each set oneof member its oneof's
  * name mapped to the member's name. Unknown fields are skipped.
  */
-export function decodePlain(type: Type, bytes: Uint8Array, rt: DecoderRuntime): Record<string, unknown> {
+export function decodePlain(type: MessageInfo, bytes: Uint8Array, rt: DecoderRuntime): Record<string, unknown> {
   const r = rt.Reader.create(bytes);
   return decodeInto(r, type, rt, r.len, 0);
 }

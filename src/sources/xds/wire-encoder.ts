@@ -1,19 +1,18 @@
-import type { Type, Enum, Field, Writer } from 'protobufjs';
+import type { Writer } from 'protobufjs';
+import type { EnumInfo, MessageInfo } from './descriptor-index';
 
 // Encodes a plain object (what decodeMessage returns: snake_case, enums and 64-bit ints as
 // strings) as protobuf bytes, writing exactly what protobufjs'
 // `type.encode(type.fromObject(value)).finish()` writes: fields in number order, proto3 repeated
 // scalars packed, map entries as key 1 / value 2, null and absent fields skipped. It is driven by
-// the protobufjs reflection and Writer; hand-written because protobufjs only offers generated
+// the descriptor's field tables (descriptor-index.ts) and protobufjs' Writer; hand-written because protobufjs only offers generated
 // encode/fromObject functions, whose generation costs ≈ 10 ms at start-up for the request types
 // and whose fromObject builds a message instance per object. Checked byte for byte against
 // protobufjs in test/sources/xds/wire-encoder.test.ts.
 
-/** The protobufjs/light pieces the encoder needs (resolved by protos.ts). */
+/** The protobufjs/minimal pieces the encoder needs (resolved by protos.ts). */
 export interface EncoderRuntime {
   readonly Writer: { create(): Writer };
-  readonly Type: abstract new (...args: never[]) => Type;
-  readonly Enum: abstract new (...args: never[]) => Enum;
   readonly util: { readonly base64: { length(s: string): number; decode(s: string, buf: Uint8Array, offset: number): number; test(s: string): boolean } };
 }
 
@@ -44,34 +43,31 @@ interface EncodeField {
   readonly packed: boolean;
   readonly map: boolean;
   readonly keyType: string;
-  readonly messageType?: Type;
-  readonly enumType?: Enum;
+  readonly messageType?: MessageInfo;
+  readonly enumType?: EnumInfo;
 }
 
-const plans = new WeakMap<Type, readonly EncodeField[]>();
+const plans = new WeakMap<MessageInfo, readonly EncodeField[]>();
 
-function planOf(type: Type, rt: EncoderRuntime): readonly EncodeField[] {
+function planOf(type: MessageInfo): readonly EncodeField[] {
   let plan = plans.get(type);
   if (plan) return plan;
-  plan = [...type.fieldsArray]
-    .sort((a, b) => a.id - b.id)
-    .map((f: Field) => {
-      f.resolve();
-      const messageType = f.resolvedType instanceof rt.Type ? f.resolvedType : undefined;
-      const enumType = f.resolvedType instanceof rt.Enum ? f.resolvedType : undefined;
-      const scalar = enumType ? 'int32' : f.type;
-      return {
-        name: f.name,
-        id: f.id,
-        type: scalar,
-        repeated: f.repeated,
-        packed: f.packed && messageType === undefined && scalar !== 'string' && scalar !== 'bytes',
-        map: f.map,
-        keyType: f.map ? (f as unknown as { keyType: string }).keyType : '',
-        messageType,
-        enumType,
-      };
-    });
+  // type.fields is in field-number order, the order protobufjs writes.
+  plan = type.fields.map((f) => {
+    const messageType = f.resolved?.kind === 'message' ? f.resolved : undefined;
+    const enumType = f.resolved?.kind === 'enum' ? f.resolved : undefined;
+    return {
+      name: f.name,
+      id: f.id,
+      type: enumType ? 'int32' : f.type,
+      repeated: f.repeated,
+      packed: f.packed,
+      map: f.keyType !== undefined,
+      keyType: f.keyType ?? '',
+      messageType,
+      enumType,
+    };
+  });
   plans.set(type, plan);
   return plan;
 }
@@ -119,8 +115,8 @@ function tag(id: number, wireType: number): number {
   return ((id << 3) | wireType) >>> 0;
 }
 
-function encodeInto(type: Type, value: Record<string, unknown>, w: Writer, rt: EncoderRuntime): Writer {
-  for (const f of planOf(type, rt)) {
+function encodeInto(type: MessageInfo, value: Record<string, unknown>, w: Writer, rt: EncoderRuntime): Writer {
+  for (const f of planOf(type)) {
     const v = value[f.name];
     if (v === null || v === undefined) continue;
     if (f.map) {
@@ -172,6 +168,6 @@ function encodeInto(type: Type, value: Record<string, unknown>, w: Writer, rt: E
 }
 
 /** The protobuf encoding of `value` as a message of `type` (see the file comment). */
-export function encodePlain(type: Type, value: object, rt: EncoderRuntime): Uint8Array {
+export function encodePlain(type: MessageInfo, value: object, rt: EncoderRuntime): Uint8Array {
   return encodeInto(type, value as Record<string, unknown>, rt.Writer.create(), rt).finish();
 }
