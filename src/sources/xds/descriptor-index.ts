@@ -53,10 +53,28 @@ interface JsonField {
   readonly options?: Record<string, unknown>;
 }
 
-const SCALARS = new Set([
-  'double', 'float', 'int32', 'uint32', 'sint32', 'fixed32', 'sfixed32',
-  'int64', 'uint64', 'sint64', 'fixed64', 'sfixed64', 'bool', 'string', 'bytes',
-]);
+/** Wire type of each scalar protobuf type (protobufjs' Reader and Writer name their methods after the type). */
+export const SCALAR_WIRE_TYPES: Readonly<Record<string, number>> = Object.freeze({
+  double: 1,
+  float: 5,
+  int32: 0,
+  uint32: 0,
+  sint32: 0,
+  fixed32: 5,
+  sfixed32: 5,
+  int64: 0,
+  uint64: 0,
+  sint64: 0,
+  fixed64: 1,
+  sfixed64: 1,
+  bool: 0,
+  string: 2,
+  bytes: 2,
+});
+
+function isScalar(type: string): boolean {
+  return SCALAR_WIRE_TYPES[type] !== undefined;
+}
 
 /** Declarations by full name, with field tables built on first use. */
 export class DescriptorIndex {
@@ -106,8 +124,8 @@ export class DescriptorIndex {
     const oneofOf = new Map<string, string>();
     for (const [oneof, o] of Object.entries(json.oneofs ?? {})) for (const f of o.oneof) oneofOf.set(f, oneof);
     for (const [name, f] of Object.entries(json.fields ?? {})) {
-      const resolved = SCALARS.has(f.type) ? undefined : this.#resolve(f.type, fullName);
-      if (!SCALARS.has(f.type) && !resolved) throw new Error(`${fullName}.${name}: unresolvable type ${f.type}`);
+      const resolved = isScalar(f.type) ? undefined : this.#resolve(f.type, fullName);
+      if (!isScalar(f.type) && !resolved) throw new Error(`${fullName}.${name}: unresolvable type ${f.type}`);
       const repeated = f.rule === 'repeated';
       const packable = resolved?.kind === 'enum' || (resolved === undefined && f.type !== 'string' && f.type !== 'bytes');
       fields.push({

@@ -1,5 +1,5 @@
 import type { Reader } from 'protobufjs';
-import type { MessageInfo, FieldInfo } from './descriptor-index';
+import { SCALAR_WIRE_TYPES, type MessageInfo, type FieldInfo } from './descriptor-index';
 
 // Decodes protobuf bytes straight into the plain objects that protobufjs'
 // `type.toObject(type.decode(bytes), { longs: String, enums: String, defaults: false, oneofs: true })`
@@ -22,24 +22,6 @@ const enum Kind {
   Map,
 }
 
-/** Scalar protobuf types: the Reader method has the type's name; the value is its wire type. */
-const SCALAR_WIRE_TYPES: Readonly<Record<string, number>> = {
-  double: 1,
-  float: 5,
-  int32: 0,
-  uint32: 0,
-  sint32: 0,
-  fixed32: 5,
-  sfixed32: 5,
-  int64: 0,
-  uint64: 0,
-  sint64: 0,
-  fixed64: 1,
-  sfixed64: 1,
-  bool: 0,
-  string: 2,
-  bytes: 2,
-};
 
 const LONG_TYPES = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
 

@@ -1,5 +1,5 @@
 import type { Writer } from 'protobufjs';
-import type { EnumInfo, MessageInfo } from './descriptor-index';
+import { SCALAR_WIRE_TYPES, type EnumInfo, type MessageInfo } from './descriptor-index';
 
 // Encodes a plain object (what decodeMessage returns: snake_case, enums and 64-bit ints as
 // strings) as protobuf bytes, writing exactly what protobufjs'
@@ -16,24 +16,6 @@ export interface EncoderRuntime {
   readonly util: { readonly base64: { length(s: string): number; decode(s: string, buf: Uint8Array, offset: number): number; test(s: string): boolean } };
 }
 
-/** Wire type of each scalar protobuf type (the Writer method has the type's name). */
-const WIRE_TYPES: Readonly<Record<string, number>> = {
-  double: 1,
-  float: 5,
-  int32: 0,
-  uint32: 0,
-  sint32: 0,
-  fixed32: 5,
-  sfixed32: 5,
-  int64: 0,
-  uint64: 0,
-  sint64: 0,
-  fixed64: 1,
-  sfixed64: 1,
-  bool: 0,
-  string: 2,
-  bytes: 2,
-};
 
 interface EncodeField {
   readonly name: string;
@@ -123,14 +105,14 @@ function encodeInto(type: MessageInfo, value: Record<string, unknown>, w: Writer
       if (typeof v !== 'object') throw new TypeError(`${type.fullName}.${f.name}: object expected`);
       const entries = v as Record<string, unknown>;
       for (const key of Object.keys(entries)) {
-        w.uint32(tag(f.id, 2)).fork().uint32(tag(1, WIRE_TYPES[f.keyType]!));
+        w.uint32(tag(f.id, 2)).fork().uint32(tag(1, SCALAR_WIRE_TYPES[f.keyType]!));
         writeScalar(w, f.keyType, key);
         const item = entries[key];
         if (f.messageType) {
           encodeInto(f.messageType, (item ?? {}) as Record<string, unknown>, w.uint32(tag(2, 2)).fork(), rt).ldelim();
         } else {
           const sv = scalarValue(f, item, rt);
-          w.uint32(tag(2, WIRE_TYPES[f.type]!));
+          w.uint32(tag(2, SCALAR_WIRE_TYPES[f.type]!));
           writeScalar(w, f.type, sv ?? 0);
         }
         w.ldelim();
@@ -148,7 +130,7 @@ function encodeInto(type: MessageInfo, value: Record<string, unknown>, w: Writer
         for (const item of v) encodeInto(f.messageType, (item ?? {}) as Record<string, unknown>, w.uint32(tag(f.id, 2)).fork(), rt).ldelim();
       } else {
         for (const item of v) {
-          w.uint32(tag(f.id, WIRE_TYPES[f.type]!));
+          w.uint32(tag(f.id, SCALAR_WIRE_TYPES[f.type]!));
           writeScalar(w, f.type, scalarValue(f, item, rt));
         }
       }
@@ -161,7 +143,7 @@ function encodeInto(type: MessageInfo, value: Record<string, unknown>, w: Writer
     }
     const sv = scalarValue(f, v, rt);
     if (sv === undefined) continue;
-    w.uint32(tag(f.id, WIRE_TYPES[f.type]!));
+    w.uint32(tag(f.id, SCALAR_WIRE_TYPES[f.type]!));
     writeScalar(w, f.type, sv);
   }
   return w;

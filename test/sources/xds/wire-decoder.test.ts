@@ -1,24 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { Type, type Root } from 'protobufjs';
+import type { Root } from 'protobufjs';
 import { TO_OBJECT_OPTIONS, decodeMessage, encodeMessage, messageNameOf, parseXdsProtos } from '../../../src/sources/xds/protos';
 import { encodeSnapshot } from '../../../src/testing/xds-snapshot-encoder';
 import { parseMeshConfig } from '../../../src/sources/file/mesh-config';
+import { MESH, forEachNestedAny } from './wire-fixture';
 
-const MESH = `
-services:
-  reviews:
-    routes:
-      - match: { headers: { x-canary: "true" } }
-        route: { cluster: reviews-v2 }
-      - route: { weighted: [ { cluster: reviews-v1, weight: 90 }, { cluster: reviews-v2, weight: 10 } ] }
-clusters:
-  reviews-v1:
-    lbPolicy: { ringHash: { minRingSize: 1024 } }
-    endpoints: [ { host: 10.0.0.1, port: 9080, labels: { version: v1 } }, { host: 10.0.0.2, port: 9080, weight: 3 } ]
-  reviews-v2:
-    lbPolicy: { leastRequest: { choiceCount: 3 } }
-    endpoints: [ { host: 10.0.0.3, port: 9080, labels: { version: v2 } } ]
-`;
 
 /** protobufjs' own path: generated decoder, message instance, generated converter. */
 function reference(root: Root, name: string, bytes: Uint8Array): unknown {
@@ -31,18 +17,9 @@ function compare(root: Root, name: string, bytes: Uint8Array): number {
   const ours = decodeMessage<unknown>(name, bytes);
   assert.deepStrictEqual(ours, reference(root, name, bytes), name);
   let n = 1;
-  const visit = (v: unknown): void => {
-    if (Array.isArray(v)) for (const x of v) visit(x);
-    else if (v && typeof v === 'object' && !(v instanceof Uint8Array)) {
-      const o = v as Record<string, unknown>;
-      if (typeof o.type_url === 'string' && o.value instanceof Uint8Array) {
-        const inner = messageNameOf(o.type_url);
-        if (root.lookup(inner) instanceof Type) n += compare(root, inner, o.value);
-      }
-      for (const x of Object.values(o)) visit(x);
-    }
-  };
-  visit(ours);
+  forEachNestedAny(root, ours, (inner, bytes) => {
+    n += compare(root, inner, bytes);
+  });
   return n;
 }
 
