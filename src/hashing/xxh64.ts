@@ -1,21 +1,19 @@
 import { joinU64 } from './u64-words';
 import { xxh64Parts } from './xxh64-parts';
 
-// The package's CommonJS build exports the factory itself (module.exports = fn) while its typings
-// declare an ES default export, so it is required directly with the declared API type.
-// The part of its API used here:
+// The part of the xxhash-wasm API used here.
 interface XxhashApi {
   h64(input: string, seed?: bigint): bigint;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const xxhash = require('xxhash-wasm') as () => Promise<XxhashApi>;
 
 // XXH64 with seed 0 over UTF-8 bytes: the hash that ring_hash and route hash policies fix on the
 // wire (gRFC A42). Inputs shorter than 32 UTF-16 units (request values, ring entry keys) go to
 // the allocation-free 32-bit implementation in xxh64-parts.ts, ≈ 2× faster than the WASM call for
 // them; longer ones go to the xxhash-wasm library, which wins from about 32 bytes on, once it is
 // ready (its API only instantiates asynchronously while pick() is synchronous; until then, or if
-// WASM is unavailable, xxh64-parts.ts answers for every length). The BigInt implementation below
+// WASM is unavailable, xxh64-parts.ts answers for every length). The WASM module is loaded and
+// instantiated only when first needed (the first long key, or awaiting xxh64Ready): it costs
+// 4–9 ms that a process hashing only short keys (or none) never pays at start-up. The BigInt implementation below
 // is the readable reference the others are tested against (test/hashing/*.test.ts).
 
 const MASK = 0xffffffffffffffffn;
@@ -93,20 +91,59 @@ export function xxh64Reference(input: string): bigint {
 const WASM_MIN_LENGTH = 32;
 
 let wasm: ((input: string) => bigint) | undefined;
+let starting: Promise<void> | undefined;
 
-/** Resolves once the WASM implementation serves long inputs. Safe to await many times; never rejects. */
-export const xxh64Ready: Promise<void> = xxhash().then(
-  (api) => {
-    wasm = (input: string) => api.h64(input);
+/** Loads and instantiates xxhash-wasm once; the promise never rejects. */
+function startWasm(): Promise<void> {
+  if (starting !== undefined) return starting;
+  let factory: () => Promise<XxhashApi>;
+  try {
+    // The package's CommonJS build exports the factory itself (module.exports = fn) while its
+    // typings declare an ES default export, so it is required directly with the declared API type.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    factory = require('xxhash-wasm') as () => Promise<XxhashApi>;
+  } catch {
+    starting = Promise.resolve();
+    return starting;
+  }
+  starting = factory().then(
+    (api) => {
+      wasm = (input: string) => api.h64(input);
+    },
+    () => {
+      // WASM unavailable (e.g. disabled by policy): xxh64Parts keeps serving every length.
+    },
+  );
+  return starting;
+}
+
+/**
+ * Settles once the WASM implementation serves long inputs (or is known to be unavailable; it never
+ * rejects). Awaiting it starts the WASM instantiation if the first long key has not already done
+ * so; merely importing this module starts nothing. Safe to await many times.
+ */
+export const xxh64Ready: PromiseLike<void> = Object.freeze({
+  then<A = void, B = never>(
+    onFulfilled?: ((value: void) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): PromiseLike<A | B> {
+    return startWasm().then(onFulfilled, onRejected);
   },
-  () => {
-    // WASM unavailable (e.g. disabled by policy): xxh64Parts keeps serving every length.
-  },
-);
+});
+
+/** True once the WASM implementation serves long inputs (diagnostics and tests). */
+export function xxh64WasmActive(): boolean {
+  return wasm !== undefined;
+}
 
 /** XXH64, seed 0, of the UTF-8 bytes of `input`, as an unsigned 64-bit BigInt. */
 export function xxh64(input: string): bigint {
-  if (input.length >= WASM_MIN_LENGTH && wasm !== undefined) return wasm(input);
+  if (input.length >= WASM_MIN_LENGTH) {
+    if (wasm !== undefined) return wasm(input);
+    // First long key: start the WASM instantiation in the background; answer this one (and any
+    // until it is ready) with the synchronous implementation.
+    if (starting === undefined) void startWasm();
+  }
   const parts = xxh64Parts(input);
   return joinU64(parts[0]!, parts[1]!);
 }

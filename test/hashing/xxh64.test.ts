@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { xxh64, xxh64Ready, xxh64Reference } from '../../src/hashing/xxh64';
 import { seededRandom } from '../balancing/cluster-fixture';
 import { hex64, randomString, XXH64_VECTORS } from './xxh64-vectors';
@@ -26,5 +27,32 @@ describe('xxh64', () => {
         assert.equal(xxh64(s), xxh64Reference(s), JSON.stringify(s));
       }
     }
+  });
+});
+
+describe('xxh64 lazy WASM start', () => {
+  // A fresh process: other tests in this one have already started the WASM module.
+  it('importing starts nothing; the first long key starts WASM and is answered synchronously', () => {
+    const modulePath = require.resolve('../../src/hashing/xxh64');
+    const script = `
+      const m = require(${JSON.stringify(modulePath)});
+      const before = m.xxh64WasmActive();
+      const shortHash = m.xxh64('short key').toString(16);
+      const afterShort = m.xxh64WasmActive();
+      const longHash = m.xxh64('k'.repeat(40)).toString(16);
+      const syncAfterLong = m.xxh64WasmActive();
+      Promise.resolve(m.xxh64Ready).then(() => {
+        process.stdout.write(JSON.stringify({ before, afterShort, syncAfterLong, ready: m.xxh64WasmActive(),
+          shortHash, longHash, wasmLong: m.xxh64('k'.repeat(40)).toString(16) }));
+      });`;
+    const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    const r = JSON.parse(out) as Record<string, unknown>;
+    assert.equal(r.before, false);
+    assert.equal(r.afterShort, false, 'a short key must not start WASM');
+    assert.equal(r.syncAfterLong, false, 'the first long key is answered before WASM is ready');
+    assert.equal(r.ready, true);
+    assert.equal(r.shortHash, xxh64Reference('short key').toString(16));
+    assert.equal(r.longHash, xxh64Reference('k'.repeat(40)).toString(16));
+    assert.equal(r.wasmLong, r.longHash);
   });
 });

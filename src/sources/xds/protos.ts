@@ -1,6 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Root, Type, IConversionOptions } from 'protobufjs';
+import type { Root, Type, Reader, Writer, IConversionOptions } from 'protobufjs';
+import { DescriptorIndex } from './descriptor-index';
+import { decodePlain } from './wire-decoder';
+import { encodePlain, type EncoderRuntime } from './wire-encoder';
 
 /**
  * Entry files of the lean xDS protos shipped in `protos/`; their imports pull in the rest.
@@ -89,33 +92,68 @@ export function parseXdsProtos(): Root {
   return loadProtoRoot(XDS_PROTO_FILES, [protosDir()]);
 }
 
-/** The root from the precompiled descriptor, or undefined when the file is absent. */
-function loadDescriptor(dir: string): Root | undefined {
+/** The protobufjs/minimal pieces the wire reader and writer use. */
+interface ProtobufMinimal {
+  Reader: { create(bytes: Uint8Array): Reader; readonly recursionLimit?: number };
+  Writer: { create(): Writer };
+  util: EncoderRuntime['util'];
+}
+
+let minimal: ProtobufMinimal | undefined;
+
+/** protobufjs is proto-loader's dependency (not ours): resolve it from there. */
+function requireProtobufjs<T>(entry: string): T {
+  const protoLoader = require.resolve('@grpc/proto-loader');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(require.resolve(entry, { paths: [protoLoader] })) as T;
+}
+
+function protobufMinimal(): ProtobufMinimal {
+  minimal ??= requireProtobufjs<ProtobufMinimal>('protobufjs/minimal');
+  return minimal;
+}
+
+/** The precompiled descriptor's JSON, or undefined when the file is absent. */
+function readDescriptor(dir: string): object | undefined {
   let text: string;
   try {
     text = fs.readFileSync(path.join(dir, XDS_DESCRIPTOR_FILE), 'utf8');
   } catch {
     return undefined;
   }
-  // protobufjs is proto-loader's dependency (not ours): resolve it from there, light build only.
-  const protoLoader = require.resolve('@grpc/proto-loader');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const light = require(require.resolve('protobufjs/light', { paths: [protoLoader] })) as { Root: typeof Root };
-  const loaded = light.Root.fromJSON(JSON.parse(text) as Parameters<typeof Root.fromJSON>[0]);
-  loaded.resolveAll();
-  return loaded;
+  return JSON.parse(text) as object;
 }
 
-/** The protobufjs root over the lean protos, loaded on first use (precompiled descriptor if present) and kept. */
+let index: DescriptorIndex | undefined;
+
+/**
+ * The declarations the wire reader and writer use: from the precompiled descriptor (no protobufjs
+ * reflection at start-up), or from the parsed .proto files when the descriptor is absent.
+ */
+function descriptorIndex(): DescriptorIndex {
+  if (index) return index;
+  const dir = protosDir();
+  const json = readDescriptor(dir) ?? loadProtoRoot(XDS_PROTO_FILES, [dir]).toJSON();
+  index = new DescriptorIndex(json as ConstructorParameters<typeof DescriptorIndex>[0]);
+  return index;
+}
+
+/**
+ * The protobufjs root over the lean protos (precompiled descriptor if present), loaded on first
+ * use and kept. Encoding and decoding do not use it (see descriptor-index.ts); it serves the
+ * reflection checks of the lean protos.
+ */
 export function xdsRoot(): Root {
   if (root) return root;
   const dir = protosDir();
-  const loaded = loadDescriptor(dir) ?? loadProtoRoot(XDS_PROTO_FILES, [dir]);
-  root = loaded;
-  return loaded;
+  const json = readDescriptor(dir);
+  root = json
+    ? requireProtobufjs<{ Root: typeof Root }>('protobufjs/light').Root.fromJSON(json as Parameters<typeof Root.fromJSON>[0])
+    : loadProtoRoot(XDS_PROTO_FILES, [dir]);
+  return root;
 }
 
-/** The message type with this fully-qualified name (no leading dot); throws if it is not in the lean protos. */
+/** The protobufjs message type with this fully-qualified name (no leading dot); throws if it is not in the lean protos. */
 export function messageType(fullName: string): Type {
   let t = types.get(fullName);
   if (!t) {
@@ -127,25 +165,21 @@ export function messageType(fullName: string): Type {
 
 /** True if the lean protos declare this message. */
 export function hasMessageType(fullName: string): boolean {
-  if (types.has(fullName)) return true;
-  try {
-    messageType(fullName);
-    return true;
-  } catch {
-    return false;
-  }
+  return descriptorIndex().hasMessage(fullName);
 }
 
-/** Decodes bytes of the named message to a plain object (see {@link TO_OBJECT_OPTIONS}). */
+/**
+ * Decodes bytes of the named message to a plain object, as `type.toObject(type.decode(bytes))`
+ * with {@link TO_OBJECT_OPTIONS} would, in one pass (see wire-decoder.ts).
+ */
 export function decodeMessage<T>(fullName: string, bytes: Uint8Array): T {
-  const type = messageType(fullName);
-  return type.toObject(type.decode(bytes), TO_OBJECT_OPTIONS) as T;
+  return decodePlain(descriptorIndex().message(fullName), bytes, protobufMinimal()) as T;
 }
 
 /** Encodes a plain object (snake_case, enums and 64-bit ints as strings) as the named message. */
 export function encodeMessage(fullName: string, value: object): Buffer {
-  const type = messageType(fullName);
-  return Buffer.from(type.encode(type.fromObject(value as Record<string, unknown>)).finish());
+  // Byte for byte what `type.encode(type.fromObject(value)).finish()` writes (see wire-encoder.ts).
+  return Buffer.from(encodePlain(descriptorIndex().message(fullName), value, protobufMinimal()));
 }
 
 /** The fully-qualified message name of a `type.googleapis.com/<name>` type URL. */

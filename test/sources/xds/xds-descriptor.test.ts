@@ -4,21 +4,8 @@ import { join } from 'node:path';
 import { TO_OBJECT_OPTIONS, XDS_DESCRIPTOR_FILE, parseXdsProtos, protosDir, xdsRoot } from '../../../src/sources/xds/protos';
 import { encodeSnapshot } from '../../../src/testing/xds-snapshot-encoder';
 import { parseMeshConfig } from '../../../src/sources/file/mesh-config';
+import { MESH } from './wire-fixture';
 
-const MESH = `
-services:
-  reviews:
-    routes:
-      - match: { headers: { x-canary: "true" } }
-        route: { cluster: reviews-v2 }
-      - route: { weighted: [ { cluster: reviews-v1, weight: 90 }, { cluster: reviews-v2, weight: 10 } ] }
-clusters:
-  reviews-v1:
-    lbPolicy: { ringHash: { minRingSize: 1024 } }
-    endpoints: [ { host: 10.0.0.1, port: 9080, labels: { version: v1 } } ]
-  reviews-v2:
-    endpoints: [ { host: 10.0.0.3, port: 9080, labels: { version: v2 } } ]
-`;
 
 describe('precompiled xDS descriptor (protos/xds-descriptor.json)', () => {
   it('equals the lean .proto files parsed by proto-loader (run `npm run build` to regenerate)', () => {

@@ -1,5 +1,5 @@
 import type { DropOverload, LocalityEndpoints, PriorityLevel } from '../../../model/cluster';
-import { createEndpoint, localityKey, type Endpoint, type HealthStatus, type Locality } from '../../../model/endpoint';
+import { formatAddress, localityKey, type Endpoint, type HealthStatus, type Locality } from '../../../model/endpoint';
 import { TypeUrl } from '../type-urls';
 import { perMillion, structToJson } from '../well-known';
 import type { WireClusterLoadAssignment, WireLbEndpoint, WireMetadata } from '../wire-types';
@@ -66,16 +66,28 @@ function convertEndpoint(e: WireLbEndpoint, locality: Locality, priority: number
   if (weight < 1) throw invalidField(`${field}.load_balancing_weight`, 'must be >= 1');
   const health = typeof e.health_status === 'string' ? (HEALTH[e.health_status] ?? 'UNHEALTHY') : e.health_status ? 'UNHEALTHY' : 'UNKNOWN';
   const { labels, hashKey } = labelsOf(e.metadata);
-  return createEndpoint({
+  // The shape createEndpoint() builds (same keys, same order, frozen), without its two copies per
+  // endpoint: the locality is the one frozen object of its LocalityLbEndpoints and endpoints
+  // without labels share one empty object (10,000 clusters × 10 endpoints retain 200,000 fewer objects).
+  const endpoint: Endpoint = {
     host: sa.address,
     port,
+    address: formatAddress(sa.address, port),
     weight,
     health,
     locality,
     priority,
-    labels,
+    labels: hasKeys(labels) ? Object.freeze(labels) : NO_LABELS,
     ...(hashKey ? { hashKey } : {}),
-  });
+  };
+  return Object.freeze(endpoint);
+}
+
+const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 /** A ClusterLoadAssignment → priorities and drops, with the A27 validation rules (xds-reference §1.10). */
