@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XdsControlPlane } from '../src/testing/xds-control-plane';
+import { coldStartMesh } from './cold-start.bench';
 
 interface ProfileNode {
   readonly id: number;
@@ -45,14 +46,8 @@ async function main(): Promise<void> {
   const filter = process.argv[2] ?? '';
   const rows = Number(process.argv[3] ?? 60);
   const cp = new XdsControlPlane();
-  await cp.setMeshConfig(`
-services:
-  reviews:
-    routes: [ { route: { cluster: reviews-v1 } } ]
-clusters:
-  reviews-v1:
-    endpoints: [ { host: 127.0.0.1, port: 9 } ]
-`);
+  // Port 9 (discard): nothing listens; the profile stops at the first pick, before any call.
+  await cp.setMeshConfig(coldStartMesh(9));
   await cp.start();
   const dir = mkdtempSync(join(tmpdir(), 'cold-prof-'));
   try {

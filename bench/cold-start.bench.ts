@@ -76,18 +76,23 @@ async function startBackend(g: typeof grpc): Promise<{ server: grpc.Server; port
  * @grpc/grpc-js-xds: load + register + resolve through the same control plane + first successful
  * RPC to a loopback backend. Both read the same bootstrap from GRPC_XDS_BOOTSTRAP_CONFIG.
  */
-export async function run(): Promise<BenchResult[]> {
-  const g = loadGrpc();
-  const backend = await startBackend(g);
-  const cp = new XdsControlPlane();
-  await cp.setMeshConfig(`
+/** The one-service mesh both cold-start children resolve (`xds:///reviews`), backend on `port`. */
+export function coldStartMesh(port: number): string {
+  return `
 services:
   reviews:
     routes: [ { route: { cluster: reviews-v1 } } ]
 clusters:
   reviews-v1:
-    endpoints: [ { host: 127.0.0.1, port: ${backend.port} } ]
-`);
+    endpoints: [ { host: 127.0.0.1, port: ${port} } ]
+`;
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const g = loadGrpc();
+  const backend = await startBackend(g);
+  const cp = new XdsControlPlane();
+  await cp.setMeshConfig(coldStartMesh(backend.port));
   await cp.start();
   const env = { GRPC_XDS_BOOTSTRAP_CONFIG: JSON.stringify(cp.bootstrap()), COLD_START_TARGET: 'xds:///reviews' };
   const ours: ColdStart[] = [];
