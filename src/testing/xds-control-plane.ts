@@ -3,7 +3,7 @@ import { EventEmitter } from 'eventemitter3';
 import type * as grpc from '@grpc/grpc-js';
 import type { MeshSnapshot } from '../model/mesh-snapshot';
 import { loadMeshConfigFile, parseMeshConfig } from '../sources/file/mesh-config';
-import { loadGrpc } from '../sources/xds/ads-channel';
+import { loadGrpc } from './load-grpc';
 import type {
   WireDeltaDiscoveryRequest,
   WireDiscoveryRequest,

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadGrpc } from '../../src/sources/xds/ads-channel';
+import { loadGrpc } from '../../src/testing/load-grpc';
 import { TypeUrl } from '../../src/sources/xds/type-urls';
 import { XdsSource } from '../../src/sources/xds/xds-source';
 import { XdsControlPlane } from '../../src/testing/xds-control-plane';
