@@ -109,11 +109,16 @@ export class ProtoWriter {
     this.#pos = pos;
   }
 
-  /** int64 and uint64: a varint of the value's 64 bits (number, decimal string, bigint or Long-like). */
+  /** int64: a varint of the value's 64 bits (number, decimal string, bigint or Long-like). */
   int64(value: unknown): this {
     int64FromValue(value, this.#bits);
     this.#varint64(this.#bits.lo, this.#bits.hi);
     return this;
+  }
+
+  /** uint64: the same bits as {@link int64}. */
+  uint64(value: unknown): this {
+    return this.int64(value);
   }
 
   /** sint64: a zigzag varint of the value's 64 bits. */
@@ -124,11 +129,16 @@ export class ProtoWriter {
     return this;
   }
 
-  /** fixed32 and sfixed32: 4 bytes little-endian of `value >>> 0`. */
+  /** fixed32: 4 bytes little-endian of `value >>> 0`. */
   fixed32(value: number): this {
     this.#ensure(4);
     this.#fixed32(value >>> 0);
     return this;
+  }
+
+  /** sfixed32: the same bytes as {@link fixed32}. */
+  sfixed32(value: number): this {
+    return this.fixed32(value);
   }
 
   #fixed32(v: number): void {
@@ -141,13 +151,18 @@ export class ProtoWriter {
     this.#pos = pos + 4;
   }
 
-  /** fixed64 and sfixed64: 8 bytes little-endian of the value's 64 bits. */
+  /** fixed64: 8 bytes little-endian of the value's 64 bits. */
   fixed64(value: unknown): this {
     int64FromValue(value, this.#bits);
     this.#ensure(8);
     this.#fixed32(this.#bits.lo);
     this.#fixed32(this.#bits.hi);
     return this;
+  }
+
+  /** sfixed64: the same bytes as {@link fixed64}. */
+  sfixed64(value: unknown): this {
+    return this.fixed64(value);
   }
 
   /** float: 4 bytes IEEE 754 little-endian. */
