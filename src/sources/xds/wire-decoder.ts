@@ -31,6 +31,8 @@ interface FieldPlan {
   /** Enum: number → name. */
   readonly enumNames: Readonly<Record<number, string>> | undefined;
   readonly messageType: MessageInfo | undefined;
+  /** The plan of `messageType`, set on first use (a WeakMap lookup per nested message costs ~5 %). */
+  messagePlan: Plan | undefined;
   /** The oneof this field belongs to (its name is set to the field's name, as `oneofs: true` does). */
   readonly oneof: string | undefined;
   /** Map fields: how to read the key (field 1) and the value (field 2) of an entry. */
@@ -56,7 +58,7 @@ function makePlan(
   mapKey: FieldPlan | undefined,
   mapValue: FieldPlan | undefined,
 ): FieldPlan {
-  return { name, kind, scalar, repeated, packable, enumNames, messageType, oneof, mapKey, mapValue };
+  return { name, kind, scalar, repeated, packable, enumNames, messageType, messagePlan: undefined, oneof, mapKey, mapValue };
 }
 
 function fieldPlan(name: string, type: string, repeated: boolean, oneof: string | undefined, resolved: FieldInfo['resolved']): FieldPlan {
@@ -150,7 +152,7 @@ function convert(r: ProtoReader, f: FieldPlan, depth: number): unknown {
     }
     case Kind.Message: {
       const end = r.delimitedEnd();
-      return decodeInto(r, f.messageType!, end, depth + 1);
+      return decodeInto(r, (f.messagePlan ??= planOf(f.messageType!)), end, depth + 1);
     }
     default:
       throw new Error(`sidecarless: unexpected map entry value for ${f.name}`);
@@ -161,9 +163,8 @@ function overrun(r: ProtoReader, end: number): RangeError {
   return new RangeError(`protobuf: a field runs past the end of its message (offset ${r.pos}, message ends at ${end})`);
 }
 
-function decodeInto(r: ProtoReader, type: MessageInfo, end: number, depth: number): Record<string, unknown> {
+function decodeInto(r: ProtoReader, plan: Plan, end: number, depth: number): Record<string, unknown> {
   if (depth > RECURSION_LIMIT) throw new Error('protobuf: maximum nesting depth exceeded');
-  const plan = planOf(type);
   const out: Record<string, unknown> = {};
   while (r.pos < end) {
     const tag = r.uint32();
@@ -218,5 +219,5 @@ function decodeInto(r: ProtoReader, type: MessageInfo, end: number, depth: numbe
  */
 export function decodePlain(type: MessageInfo, bytes: Uint8Array): Record<string, unknown> {
   const r = new ProtoReader(bytes);
-  return decodeInto(r, type, r.len, 0);
+  return decodeInto(r, planOf(type), r.len, 0);
 }
