@@ -1,7 +1,9 @@
-import type { MessageInfo, FieldInfo } from './descriptor-index';
+import type { MessageInfo } from './descriptor-index';
+import { compileDecoder, type DecoderHelpers } from './wire/compile-decoder';
+import { Kind, planOf, type FieldPlan, type MessagePlan } from './wire/decode-plan';
 import { int64ToDecimal } from './wire/int64';
 import { ProtoReader, RECURSION_LIMIT } from './wire/proto-reader';
-import { ScalarKind, isInt64Kind, scalarKindOf } from './wire/scalar-kind';
+import { ScalarKind } from './wire/scalar-kind';
 
 // Decodes protobuf bytes straight into the plain objects that protobufjs'
 // `type.toObject(type.decode(bytes), { longs: String, enums: String, defaults: false, oneofs: true })`
@@ -10,94 +12,13 @@ import { ScalarKind, isInt64Kind, scalarKindOf } from './wire/scalar-kind';
 // Hand-written because protobufjs offers no such path: its decode builds a message instance
 // (generating a constructor, a decoder and a converter per type, ≈ 1 ms each at start-up) that
 // toObject then copies again (two objects per message when 10,000 clusters × 10 endpoints arrive).
+// A type decoded often (an EDS push decodes each of its types 10,000 times or more) gets a
+// decoder of its own (wire/compile-decoder.ts) after HOT_DECODES decodes; types seen only at
+// start-up stay on the generic loop, which costs nothing to set up.
 // test/sources/xds/wire-decoder.test.ts checks it against protobufjs on the same bytes.
 
-const enum Kind {
-  Scalar,
-  Long,
-  Enum,
-  Message,
-  Map,
-}
-
-interface FieldPlan {
-  readonly name: string;
-  readonly kind: Kind;
-  /** The scalar read (Scalar, Long); Enum reads int32 and Message a length. */
-  readonly scalar: ScalarKind;
-  readonly repeated: boolean;
-  /** Scalars and enums other than string/bytes may arrive packed (wire type 2). */
-  readonly packable: boolean;
-  /** Enum: number → name. */
-  readonly enumNames: Readonly<Record<number, string>> | undefined;
-  readonly messageType: MessageInfo | undefined;
-  /** The plan of `messageType`, set on first use (a WeakMap lookup per nested message costs ~5 %). */
-  messagePlan: Plan | undefined;
-  /** The oneof this field belongs to (its name is set to the field's name, as `oneofs: true` does). */
-  readonly oneof: string | undefined;
-  /** Map fields: how to read the key (field 1) and the value (field 2) of an entry. */
-  readonly mapKey: FieldPlan | undefined;
-  readonly mapValue: FieldPlan | undefined;
-}
-
-/** Fields by number (a sparse array: field numbers are small). */
-type Plan = readonly (FieldPlan | undefined)[];
-
-const plans = new WeakMap<MessageInfo, Plan>();
-
-/** Every plan through here, so that all have one shape (the decoder's property reads stay monomorphic). */
-function makePlan(
-  name: string,
-  kind: Kind,
-  scalar: ScalarKind,
-  repeated: boolean,
-  packable: boolean,
-  enumNames: FieldPlan['enumNames'],
-  messageType: MessageInfo | undefined,
-  oneof: string | undefined,
-  mapKey: FieldPlan | undefined,
-  mapValue: FieldPlan | undefined,
-): FieldPlan {
-  return { name, kind, scalar, repeated, packable, enumNames, messageType, messagePlan: undefined, oneof, mapKey, mapValue };
-}
-
-function fieldPlan(name: string, type: string, repeated: boolean, oneof: string | undefined, resolved: FieldInfo['resolved']): FieldPlan {
-  if (resolved?.kind === 'message') {
-    return makePlan(name, Kind.Message, ScalarKind.Uint32, repeated, false, undefined, resolved, oneof, undefined, undefined);
-  }
-  if (resolved?.kind === 'enum') {
-    return makePlan(name, Kind.Enum, ScalarKind.Int32, repeated, true, resolved.valuesById, undefined, oneof, undefined, undefined);
-  }
-  const scalar = scalarKindOf(type, name);
-  const packable = scalar !== ScalarKind.String && scalar !== ScalarKind.Bytes;
-  return makePlan(name, isInt64Kind(scalar) ? Kind.Long : Kind.Scalar, scalar, repeated, packable, undefined, undefined, oneof, undefined, undefined);
-}
-
-function planOf(type: MessageInfo): Plan {
-  let plan = plans.get(type);
-  if (plan) return plan;
-  const fields: (FieldPlan | undefined)[] = [];
-  for (const f of type.fields) {
-    fields[f.id] =
-      f.keyType === undefined
-        ? fieldPlan(f.name, f.type, f.repeated, f.oneof, f.resolved)
-        : makePlan(
-            f.name,
-            Kind.Map,
-            ScalarKind.Uint32,
-            false,
-            false,
-            undefined,
-            undefined,
-            undefined,
-            fieldPlan('key', f.keyType, false, undefined, undefined),
-            fieldPlan('value', f.type, false, undefined, f.resolved),
-          );
-  }
-  plan = fields;
-  plans.set(type, plan);
-  return plan;
-}
+/** Decodes of a message type before it gets a compiled decoder (compiling one costs ~0.1 ms). */
+const HOT_DECODES = 64;
 
 function readScalar(r: ProtoReader, kind: ScalarKind): unknown {
   switch (kind) {
@@ -145,15 +66,10 @@ function convert(r: ProtoReader, f: FieldPlan, depth: number): unknown {
     case Kind.Scalar:
     case Kind.Long:
       return readScalar(r, f.scalar);
-    case Kind.Enum: {
-      const v = r.int32();
-      const name = f.enumNames![v];
-      return name === undefined ? v : name;
-    }
-    case Kind.Message: {
-      const end = r.delimitedEnd();
-      return decodeInto(r, (f.messagePlan ??= planOf(f.messageType!)), end, depth + 1);
-    }
+    case Kind.Enum:
+      return enumValue(f, r.int32());
+    case Kind.Message:
+      return nestedMessage(r, f, depth);
     default:
       throw new Error(`sidecarless: unexpected map entry value for ${f.name}`);
   }
@@ -163,49 +79,73 @@ function overrun(r: ProtoReader, end: number): RangeError {
   return new RangeError(`protobuf: a field runs past the end of its message (offset ${r.pos}, message ends at ${end})`);
 }
 
-function decodeInto(r: ProtoReader, plan: Plan, end: number, depth: number): Record<string, unknown> {
-  if (depth > RECURSION_LIMIT) throw new Error('protobuf: maximum nesting depth exceeded');
-  const out: Record<string, unknown> = {};
-  while (r.pos < end) {
-    const tag = r.uint32();
-    const wireType = tag & 7;
-    const f = plan[tag >>> 3];
-    if (f === undefined) {
-      r.skip(wireType);
-      continue;
-    }
-    if (f.kind === Kind.Map) {
-      const entryEnd = r.delimitedEnd();
-      if (entryEnd > end) throw overrun(r, end);
-      let key: unknown = f.mapKey!.kind === Kind.Scalar && f.mapKey!.packable ? 0 : '';
-      let value: unknown;
-      while (r.pos < entryEnd) {
-        const t = r.uint32();
-        if (t >>> 3 === 1) key = convert(r, f.mapKey!, depth);
-        else if (t >>> 3 === 2) value = convert(r, f.mapValue!, depth);
-        else r.skip(t & 7);
-      }
-      if (r.pos !== entryEnd) throw overrun(r, entryEnd);
-      const map = (out[f.name] as Record<string, unknown> | undefined) ?? (out[f.name] = {});
-      map[String(key)] = value ?? (f.mapValue!.kind === Kind.Message ? {} : f.mapValue!.kind === Kind.Scalar && !f.mapValue!.packable ? '' : 0);
-      continue;
-    }
-    if (f.repeated) {
-      const list = (out[f.name] as unknown[] | undefined) ?? (out[f.name] = []);
-      if (f.packable && wireType === 2) {
-        const packedEnd = r.delimitedEnd();
-        if (packedEnd > end) throw overrun(r, end);
-        while (r.pos < packedEnd) list.push(convert(r, f, depth));
-        if (r.pos !== packedEnd) throw overrun(r, packedEnd);
-      } else {
-        list.push(convert(r, f, depth));
-      }
-      continue;
-    }
-    // A singular field seen twice keeps the last value (protobufjs does not merge messages either).
-    out[f.name] = convert(r, f, depth);
-    if (f.oneof !== undefined) out[f.oneof] = f.name;
+/** Reads one field whose tag has just been read into `out` (skipping it when unknown). */
+function decodeField(r: ProtoReader, plan: MessagePlan, out: Record<string, unknown>, tag: number, end: number, depth: number): void {
+  const wireType = tag & 7;
+  const f = plan.fields[tag >>> 3];
+  if (f === undefined) {
+    r.skip(wireType);
+    return;
   }
+  if (f.kind === Kind.Map) {
+    const entryEnd = r.delimitedEnd();
+    if (entryEnd > end) throw overrun(r, end);
+    let key: unknown = f.mapKey!.kind === Kind.Scalar && f.mapKey!.packable ? 0 : '';
+    let value: unknown;
+    while (r.pos < entryEnd) {
+      const t = r.uint32();
+      if (t >>> 3 === 1) key = convert(r, f.mapKey!, depth);
+      else if (t >>> 3 === 2) value = convert(r, f.mapValue!, depth);
+      else r.skip(t & 7);
+    }
+    if (r.pos !== entryEnd) throw overrun(r, entryEnd);
+    const map = (out[f.name] as Record<string, unknown> | undefined) ?? (out[f.name] = {});
+    map[String(key)] = value ?? (f.mapValue!.kind === Kind.Message ? {} : f.mapValue!.kind === Kind.Scalar && !f.mapValue!.packable ? '' : 0);
+    return;
+  }
+  if (f.repeated) {
+    const list = (out[f.name] as unknown[] | undefined) ?? (out[f.name] = []);
+    if (f.packable && wireType === 2) {
+      const packedEnd = r.delimitedEnd();
+      if (packedEnd > end) throw overrun(r, end);
+      while (r.pos < packedEnd) list.push(convert(r, f, depth));
+      if (r.pos !== packedEnd) throw overrun(r, packedEnd);
+    } else {
+      list.push(convert(r, f, depth));
+    }
+    return;
+  }
+  // A singular field seen twice keeps the last value (protobufjs does not merge messages either).
+  out[f.name] = convert(r, f, depth);
+  if (f.oneof !== undefined) out[f.oneof] = f.name;
+}
+
+const helpers: DecoderHelpers = {
+  decodeField,
+  overrun,
+  readScalar,
+  enumValue,
+  message: nestedMessage,
+};
+
+/** An enum number as its name; unknown numbers stay numbers (as protobufjs' toObject). */
+function enumValue(f: FieldPlan, v: number): string | number {
+  const name = f.enumNames![v];
+  return name === undefined ? v : name;
+}
+
+/** A length-delimited message of field `f`, one level deeper. */
+function nestedMessage(r: ProtoReader, f: FieldPlan, depth: number): Record<string, unknown> {
+  const end = r.delimitedEnd();
+  return decodeInto(r, (f.messagePlan ??= planOf(f.messageType!)), end, depth + 1);
+}
+
+function decodeInto(r: ProtoReader, plan: MessagePlan, end: number, depth: number): Record<string, unknown> {
+  if (depth > RECURSION_LIMIT) throw new Error('protobuf: maximum nesting depth exceeded');
+  if (plan.compiled) return plan.compiled(r, end, depth);
+  if (++plan.decodes === HOT_DECODES) plan.compiled = compileDecoder(plan, helpers);
+  const out: Record<string, unknown> = {};
+  while (r.pos < end) decodeField(r, plan, out, r.uint32(), end, depth);
   if (r.pos !== end) throw overrun(r, end);
   return out;
 }

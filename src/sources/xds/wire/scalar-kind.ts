@@ -49,3 +49,11 @@ export function scalarKindOf(type: string, field: string): ScalarKind {
 export function isInt64Kind(kind: ScalarKind): boolean {
   return kind >= ScalarKind.Int64;
 }
+
+/** Wire type of each kind, indexed by {@link ScalarKind}. */
+const WIRE_TYPES: readonly number[] = [1, 5, 0, 0, 0, 5, 5, 0, 2, 2, 0, 0, 0, 1, 1];
+
+/** The wire type a value of this kind is written with (unpacked). */
+export function wireTypeOf(kind: ScalarKind): number {
+  return WIRE_TYPES[kind]!;
+}
