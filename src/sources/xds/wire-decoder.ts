@@ -1,5 +1,5 @@
 import type { MessageInfo } from './descriptor-index';
-import { compileDecoder, type DecoderHelpers } from './wire/compile-decoder';
+import type { DecoderHelpers } from './wire/compile-decoder';
 import { Kind, planOf, type FieldPlan, type MessagePlan } from './wire/decode-plan';
 import { int64ToDecimal } from './wire/int64';
 import { ProtoReader, RECURSION_LIMIT } from './wire/proto-reader';
@@ -19,6 +19,12 @@ import { ScalarKind } from './wire/scalar-kind';
 
 /** Decodes of a message type before it gets a compiled decoder (compiling one costs ~0.1 ms). */
 const HOT_DECODES = 64;
+
+/** The compiler module, loaded when the first type gets hot: not at start-up (each module costs ~0.5 ms to load). */
+function compiler(): typeof import('./wire/compile-decoder') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./wire/compile-decoder') as typeof import('./wire/compile-decoder');
+}
 
 function readScalar(r: ProtoReader, kind: ScalarKind): unknown {
   switch (kind) {
@@ -143,7 +149,7 @@ function nestedMessage(r: ProtoReader, f: FieldPlan, depth: number): Record<stri
 function decodeInto(r: ProtoReader, plan: MessagePlan, end: number, depth: number): Record<string, unknown> {
   if (depth > RECURSION_LIMIT) throw new Error('protobuf: maximum nesting depth exceeded');
   if (plan.compiled) return plan.compiled(r, end, depth);
-  if (++plan.decodes === HOT_DECODES) plan.compiled = compileDecoder(plan, helpers);
+  if (++plan.decodes === HOT_DECODES) plan.compiled = compiler().compileDecoder(plan, helpers);
   const out: Record<string, unknown> = {};
   while (r.pos < end) decodeField(r, plan, out, r.uint32(), end, depth);
   if (r.pos !== end) throw overrun(r, end);

@@ -1,5 +1,4 @@
 import { SCALAR_WIRE_TYPES, type EnumInfo, type MessageInfo } from './descriptor-index';
-import { base64Decode } from './wire/base64';
 import { ProtoWriter } from './wire/proto-writer';
 import { ScalarKind, scalarKindOf } from './wire/scalar-kind';
 
@@ -85,7 +84,9 @@ function scalarValue(f: EncodeField, v: unknown): unknown {
     case ScalarKind.String:
       return String(v);
     case ScalarKind.Bytes:
-      return typeof v === 'string' ? base64Decode(v) : v;
+      // Base64 text: never from sidecarless itself, so its decoder is loaded only if it comes.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return typeof v === 'string' ? (require('./wire/base64') as typeof import('./wire/base64')).base64Decode(v) : v;
     default:
       // 64-bit: the writer takes numbers, decimal strings and Long-like objects.
       return v;

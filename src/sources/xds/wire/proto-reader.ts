@@ -24,8 +24,11 @@ interface Utf8Sliceable extends Buffer {
   utf8Slice(start: number, end: number): string;
 }
 
-/** Below this many bytes an ASCII string is built in JS: cheaper than the call into utf8Slice. */
-const SHORT_STRING = 16;
+/**
+ * Below this many bytes an ASCII string is built in JS: cheaper than the call into utf8Slice
+ * (≈ 20–50 ns against ≈ 90 ns for 2–6 bytes; from 8 bytes on the native call wins).
+ */
+const SHORT_STRING = 8;
 
 function truncated(r: ProtoReader, need: number): RangeError {
   return new RangeError(`protobuf: truncated input: ${need} byte(s) needed at offset ${r.pos}, ${r.len - r.pos} left`);
@@ -213,7 +216,7 @@ export class ProtoReader {
     const start = this.pos;
     this.pos = end;
     if (end - start < SHORT_STRING) {
-      // Short ASCII (names, addresses, ports as text): no native call. Anything else goes native.
+      // Short ASCII (zone names, enum-like values): no native call. Anything else goes native.
       const buf = this.buf;
       let s = '';
       for (let i = start; i < end; i++) {

@@ -161,8 +161,9 @@ describe('ProtoReader', () => {
       [0xc0, 0xaf], // overlong '/'
       [0xf4, 0x90, 0x80, 0x80], // above U+10FFFF
       Array.from({ length: 40 }, (_, i) => (i % 2 ? 0x80 : 0x61)), // long with continuation bytes alone
-      Array.from({ length: 15 }, () => 0x7a), // the longest ASCII string built in JS
-      Array.from({ length: 16 }, () => 0x7a),
+      Array.from({ length: 7 }, () => 0x7a), // the longest ASCII string built in JS
+      Array.from({ length: 8 }, () => 0x7a),
+      [0x61, 0x62, 0x63, 0xc3, 0xa9], // short, non-ASCII at the end
       Array.from({ length: 300 }, (_, i) => 0x20 + (i % 90)),
     ];
     for (const s of samples) {
