@@ -93,49 +93,27 @@ function scalarValue(f: EncodeField, v: unknown): unknown {
   }
 }
 
-/** Writes one scalar value; the conversions (`|0`, `>>>0`, truthiness) are the writer's, as protobufjs' Writer's. */
+/** The writer call for each kind; the conversions (`|0`, `>>>0`, truthiness) are the writer's, as in protobufjs' Writer. */
+const WRITE: Readonly<Record<ScalarKind, (w: ProtoWriter, v: unknown) => void>> = {
+  [ScalarKind.Double]: (w, v) => w.double(v as number),
+  [ScalarKind.Float]: (w, v) => w.float(v as number),
+  [ScalarKind.Int32]: (w, v) => w.int32(v as number),
+  [ScalarKind.Uint32]: (w, v) => w.uint32(v as number),
+  [ScalarKind.Sint32]: (w, v) => w.sint32(v as number),
+  [ScalarKind.Fixed32]: (w, v) => w.fixed32(v as number),
+  [ScalarKind.Sfixed32]: (w, v) => w.sfixed32(v as number),
+  [ScalarKind.Bool]: (w, v) => w.bool(v),
+  [ScalarKind.String]: (w, v) => w.string(v as string),
+  [ScalarKind.Bytes]: (w, v) => w.bytes(v as ArrayLike<number>),
+  [ScalarKind.Int64]: (w, v) => w.int64(v),
+  [ScalarKind.Uint64]: (w, v) => w.uint64(v),
+  [ScalarKind.Sint64]: (w, v) => w.sint64(v),
+  [ScalarKind.Fixed64]: (w, v) => w.fixed64(v),
+  [ScalarKind.Sfixed64]: (w, v) => w.sfixed64(v),
+};
+
 function writeScalar(w: ProtoWriter, kind: ScalarKind, v: unknown): void {
-  switch (kind) {
-    case ScalarKind.String:
-      w.string(v as string);
-      return;
-    case ScalarKind.Int32:
-      w.int32(v as number);
-      return;
-    case ScalarKind.Uint32:
-      w.uint32(v as number);
-      return;
-    case ScalarKind.Bool:
-      w.bool(v);
-      return;
-    case ScalarKind.Bytes:
-      w.bytes(v as ArrayLike<number>);
-      return;
-    case ScalarKind.Double:
-      w.double(v as number);
-      return;
-    case ScalarKind.Float:
-      w.float(v as number);
-      return;
-    case ScalarKind.Sint32:
-      w.sint32(v as number);
-      return;
-    case ScalarKind.Fixed32:
-    case ScalarKind.Sfixed32:
-      w.fixed32(v as number);
-      return;
-    case ScalarKind.Int64:
-    case ScalarKind.Uint64:
-      w.int64(v);
-      return;
-    case ScalarKind.Sint64:
-      w.sint64(v);
-      return;
-    case ScalarKind.Fixed64:
-    case ScalarKind.Sfixed64:
-      w.fixed64(v);
-      return;
-  }
+  WRITE[kind](w, v);
 }
 
 function encodeInto(type: MessageInfo, value: Record<string, unknown>, w: ProtoWriter): void {

@@ -61,58 +61,24 @@ export class ProtoReader {
   /** A varint's low 32 bits, unsigned (uint32, tags, lengths). */
   uint32(): number {
     const buf = this.buf;
-    let pos = this.pos;
-    if (this.len - pos < MAX_VARINT_BYTES) return this.#uint32NearEnd();
-    let b = buf[pos++]!;
-    let value = b & 0x7f;
-    if (b < 0x80) {
-      this.pos = pos;
-      return value;
-    }
-    b = buf[pos++]!;
-    value |= (b & 0x7f) << 7;
-    if (b < 0x80) {
-      this.pos = pos;
-      return value;
-    }
-    b = buf[pos++]!;
-    value |= (b & 0x7f) << 14;
-    if (b < 0x80) {
-      this.pos = pos;
-      return value;
-    }
-    b = buf[pos++]!;
-    value |= (b & 0x7f) << 21;
-    if (b < 0x80) {
-      this.pos = pos;
-      return value;
-    }
-    b = buf[pos++]!;
-    value = (value | (b << 28)) >>> 0;
-    // Bits 32 and up (an int32 written as a 10-byte negative, or a wider value) are dropped.
-    while (b >= 0x80) {
-      if (pos - this.pos === MAX_VARINT_BYTES) throw new Error(`protobuf: varint longer than 10 bytes at offset ${this.pos}`);
-      b = buf[pos++]!;
-    }
-    this.pos = pos;
-    return value;
-  }
-
-  /** {@link uint32} with a bounds check per byte, for the last 10 bytes of the input. */
-  #uint32NearEnd(): number {
-    const buf = this.buf;
     const start = this.pos;
+    // One byte: most tags and lengths.
+    if (start < this.len && buf[start]! < 0x80) {
+      this.pos = start + 1;
+      return buf[start]!;
+    }
     let value = 0;
-    for (let i = 0; ; i++) {
-      if (i === MAX_VARINT_BYTES) throw new Error(`protobuf: varint longer than 10 bytes at offset ${start}`);
+    for (let i = 0; i < MAX_VARINT_BYTES; i++) {
       if (start + i >= this.len) throw truncated(this, i + 1);
       const b = buf[start + i]!;
+      // Bits 32 and up (an int32 written as a 10-byte negative, or a wider value) are dropped.
       if (i < 5) value |= (b & 0x7f) << (7 * i);
       if (b < 0x80) {
         this.pos = start + i + 1;
         return value >>> 0;
       }
     }
+    throw new Error(`protobuf: varint longer than 10 bytes at offset ${start}`);
   }
 
   /** int32: a varint's low 32 bits, signed. */
