@@ -15,7 +15,9 @@ export const enum Kind {
   Map,
 }
 
+/** How to read one field and where to put it. */
 export interface FieldPlan {
+  /** The property it is stored under (the field's name as declared). */
   readonly name: string;
   readonly kind: Kind;
   /** The scalar read (Scalar, Long); Enum reads int32 and Message a length. */
@@ -35,6 +37,7 @@ export interface FieldPlan {
   readonly mapValue: FieldPlan | undefined;
 }
 
+/** A decoder generated for one message type: the fields up to `end` as a plain object. */
 export type CompiledDecoder = (r: ProtoReader, end: number, depth: number) => Record<string, unknown>;
 
 /** How to decode one message type. */

@@ -10,13 +10,14 @@
 // keep their low 32 bits for 32-bit types, strings decode with Buffer's native UTF-8 (invalid
 // sequences become U+FFFD, as utf8Slice does), bytes are views into the input of the input's own
 // class (a Buffer's subarray is a Buffer, a Uint8Array's a Uint8Array; empty bytes are a fresh
-// empty Buffer). Malformed input is an error rather than protobufjs' lenient reading: a string or
-// varint cut short by the end of the input, and a varint longer than 10 bytes, throw.
+// empty Buffer). Malformed input is an error rather than protobufjs' lenient reading: a value cut
+// short by the end of the input (protobufjs returned the part of a string that was there) and a
+// varint longer than 10 bytes throw, with the offset in the message.
 
 /** Nesting allowed for messages and groups, as protoc's CodedInputStream (and protobufjs) allow. */
 export const RECURSION_LIMIT = 100;
 
-/** Reads a varint's continuation bytes; at most 10 per varint. */
+/** The longest varint: 64 bits in 7-bit groups. */
 const MAX_VARINT_BYTES = 10;
 
 /** Buffer's native UTF-8 decoder; present on every Node Buffer though not in its typings. */
