@@ -20,4 +20,17 @@ describe('xDS wire path without protobufjs', () => {
     assert.equal(out.id, 'n');
     assert.deepEqual(out.loaded, []);
   });
+
+  it('keeps decoding hot types on the generic path where code generation is disallowed', () => {
+    const protos = join(__dirname, '../../../../src/sources/xds/protos.js');
+    const script = `
+      const p = require(${JSON.stringify(protos)});
+      const bytes = p.encodeMessage('envoy.config.core.v3.Address', { socket_address: { address: '10.0.0.1', port_value: 80 } });
+      let last;
+      for (let i = 0; i < 200; i++) last = p.decodeMessage('envoy.config.core.v3.Address', bytes);
+      process.stdout.write(JSON.stringify(last));
+    `;
+    const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '-e', script], { encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(out), { socket_address: { address: '10.0.0.1', port_value: 80, port_specifier: 'port_value' }, address: 'socket_address' });
+  });
 });
