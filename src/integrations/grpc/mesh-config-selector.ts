@@ -12,9 +12,12 @@ function durationOf(ms: number): { seconds: number; nanos: number } {
 
 type MethodConfig = CallConfig['methodConfig'];
 
-/** grpc-js only reads method configs, so calls share them: one per route policy (the mesh caches those per route). */
+/**
+ * grpc-js only reads a call's method config, so calls share them: one per route policy (the mesh
+ * caches those per route). Not frozen: a grpc-js that wrote to one would throw in strict mode.
+ */
 const methodConfigs = new WeakMap<RoutePolicy, MethodConfig>();
-const NO_ROUTE_CONFIG: MethodConfig = Object.freeze({ name: [] });
+const NO_ROUTE_CONFIG: MethodConfig = { name: [] };
 
 /** The method config of a call: the route's timeout as deadline, its retry policy as A6 retries. */
 function methodConfigOf(result: PickResult): MethodConfig {
@@ -23,11 +26,11 @@ function methodConfigOf(result: PickResult): MethodConfig {
   if (config === undefined) {
     const timeoutMs = result.policy.timeoutMs ?? result.policy.route.maxStreamDurationMs;
     const retryPolicy = grpcRetryPolicy(result.policy.retryPolicy);
-    config = Object.freeze({
+    config = {
       name: [],
       ...(timeoutMs ? { timeout: durationOf(timeoutMs) } : {}),
       ...(retryPolicy ? { retryPolicy } : {}),
-    });
+    };
     methodConfigs.set(result.policy, config);
   }
   return config;

@@ -57,6 +57,16 @@ describe('sidecarless/grpc retries (gRFC A44)', () => {
     return { mesh, log, client };
   }
 
+  /** One route to cluster `c` over `ports`, retrying per `policy`. */
+  function retrying(
+    ports: number[],
+    policy: Parameters<typeof retryPolicy>[0],
+    route: Omit<TestRoute, 'action' | 'retryPolicy'> = {},
+    channelOptions: grpc.ChannelOptions = {},
+  ): Promise<{ mesh: MeshClient; log: AttemptLog; client: Greeter }> {
+    return setup([{ action: { kind: 'cluster', cluster: 'c' }, retryPolicy: retryPolicy(policy), ...route }], [{ name: 'c', ports }], channelOptions);
+  }
+
   function clusterStats(mesh: MeshClient, name: string): ReturnType<MeshClient['stats']>[number] {
     return mesh.stats().find((s) => s.cluster === name)!;
   }
@@ -64,10 +74,7 @@ describe('sidecarless/grpc retries (gRFC A44)', () => {
   it('retries a call that failed on a dead endpoint on another endpoint, picked again', async () => {
     const live = await backend('live');
     const dead = await deadPort();
-    const { mesh, log, client } = await setup(
-      [{ action: { kind: 'cluster', cluster: 'c' }, retryPolicy: retryPolicy({ retryOn: ['unavailable'], numRetries: 1 }) }],
-      [{ name: 'c', ports: [dead, live.port] }],
-    );
+    const { mesh, log, client } = await retrying([dead, live.port], { retryOn: ['unavailable'], numRetries: 1 });
     for (let i = 0; i < 10; i++) assert.equal((await hello(client)).backend, 'live');
     const calls = log.byCall();
     assert.equal(calls.length, 10);
@@ -85,10 +92,7 @@ describe('sidecarless/grpc retries (gRFC A44)', () => {
   it('retries UNAVAILABLE answers from a backend on the other backend of the cluster', async () => {
     const bad = await backend('bad', () => UNAVAILABLE);
     const good = await backend('good');
-    const { log, client } = await setup(
-      [{ action: { kind: 'cluster', cluster: 'c' }, retryPolicy: retryPolicy({ retryOn: ['unavailable'], numRetries: 1 }) }],
-      [{ name: 'c', ports: [bad.port, good.port] }],
-    );
+    const { log, client } = await retrying([bad.port, good.port], { retryOn: ['unavailable'], numRetries: 1 });
     for (let i = 0; i < 6; i++) assert.equal((await hello(client)).backend, 'good');
     for (const ports of log.byCall()) assert.ok([`${good.port}`, `${bad.port},${good.port}`].includes(ports.join(',')), `attempts ${ports.join(',')}`);
     assert.equal(good.calls.length, 6);
@@ -147,10 +151,7 @@ describe('sidecarless/grpc retries (gRFC A44)', () => {
   it('does not retry once response headers were received (the call is committed)', async () => {
     const bad = await backend('bad', () => ({ code: grpc.status.UNAVAILABLE, headersFirst: true }));
     const good = await backend('good');
-    const { log, client } = await setup(
-      [{ action: { kind: 'cluster', cluster: 'c' }, retryPolicy: retryPolicy({ retryOn: ['unavailable'], numRetries: 3 }) }],
-      [{ name: 'c', ports: [bad.port, good.port] }],
-    );
+    const { log, client } = await retrying([bad.port, good.port], { retryOn: ['unavailable'], numRetries: 3 });
     const outcomes = await Promise.allSettled(Array.from({ length: 4 }, () => hello(client)));
     const failed = outcomes.filter((o) => o.status === 'rejected');
     assert.equal(failed.length, bad.calls.length, 'every call that reached bad failed there');
@@ -163,10 +164,7 @@ describe('sidecarless/grpc retries (gRFC A44)', () => {
   it('retries a server-streaming call that failed before its response headers', async () => {
     const bad = await backend('bad', () => UNAVAILABLE);
     const good = await backend('good');
-    const { log, client } = await setup(
-      [{ action: { kind: 'cluster', cluster: 'c' }, retryPolicy: retryPolicy({ retryOn: ['unavailable'], numRetries: 1 }) }],
-      [{ name: 'c', ports: [bad.port, good.port] }],
-    );
+    const { log, client } = await retrying([bad.port, good.port], { retryOn: ['unavailable'], numRetries: 1 });
     for (let i = 0; i < 4; i++) assert.deepEqual((await watch(client)).map((r) => r.backend), ['good']);
     assert.ok(bad.calls.length >= 1);
     assert.equal(log.attempts.length, 4 + bad.calls.length);
@@ -174,10 +172,7 @@ describe('sidecarless/grpc retries (gRFC A44)', () => {
 
   it('does not retry a server-streaming call after its response headers', async () => {
     const bad = await backend('bad', () => ({ code: grpc.status.UNAVAILABLE, headersFirst: true }));
-    const { log, client } = await setup(
-      [{ action: { kind: 'cluster', cluster: 'c' }, retryPolicy: retryPolicy({ retryOn: ['unavailable'], numRetries: 3 }) }],
-      [{ name: 'c', ports: [bad.port] }],
-    );
+    const { log, client } = await retrying([bad.port], { retryOn: ['unavailable'], numRetries: 3 });
     await assert.rejects(watch(client), { code: grpc.status.UNAVAILABLE });
     assert.equal(bad.calls.length, 1);
     assert.equal(log.attempts.length, 1);
@@ -217,10 +212,7 @@ describe('sidecarless/grpc retries (gRFC A44)', () => {
 
   it('keeps the route timeout as the deadline of all attempts together', async () => {
     const bad = await backend('bad', () => UNAVAILABLE);
-    const { mesh, log, client } = await setup(
-      [{ action: { kind: 'cluster', cluster: 'c' }, timeoutMs: 100, retryPolicy: retryPolicy({ retryOn: ['unavailable'], numRetries: 4, baseIntervalMs: 10_000, maxIntervalMs: 10_000 }) }],
-      [{ name: 'c', ports: [bad.port] }],
-    );
+    const { mesh, log, client } = await retrying([bad.port], { retryOn: ['unavailable'], numRetries: 4, baseIntervalMs: 10_000, maxIntervalMs: 10_000 }, { timeoutMs: 100 });
     await assert.rejects(hello(client), { code: grpc.status.DEADLINE_EXCEEDED });
     assert.equal(bad.calls.length, 1, 'the backoff (>= 8 s) outlasts the 100 ms deadline');
     assert.equal(log.attempts.length, 1);
@@ -229,11 +221,7 @@ describe('sidecarless/grpc retries (gRFC A44)', () => {
 
   it("makes one attempt when the channel sets 'grpc.enable_retries' to 0", async () => {
     const bad = await backend('bad', () => UNAVAILABLE);
-    const { client } = await setup(
-      [{ action: { kind: 'cluster', cluster: 'c' }, retryPolicy: retryPolicy({ retryOn: ['unavailable'], numRetries: 3 }) }],
-      [{ name: 'c', ports: [bad.port] }],
-      { 'grpc.enable_retries': 0 },
-    );
+    const { client } = await retrying([bad.port], { retryOn: ['unavailable'], numRetries: 3 }, {}, { 'grpc.enable_retries': 0 });
     await assert.rejects(hello(client), { code: grpc.status.UNAVAILABLE });
     assert.equal(bad.calls.length, 1);
   });
@@ -245,10 +233,7 @@ describe('sidecarless/grpc retries (gRFC A44)', () => {
     await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
     open.push({ close: () => (sockets.forEach((s) => s.destroy()), new Promise((resolve) => hung.close(resolve))) });
     const connected = once(hung, 'connection');
-    const { mesh, client } = await setup(
-      [{ action: { kind: 'cluster', cluster: 'c' }, retryPolicy: retryPolicy({ retryOn: ['unavailable', 'cancelled'], numRetries: 1 }) }],
-      [{ name: 'c', ports: [(hung.address() as AddressInfo).port] }],
-    );
+    const { mesh, client } = await retrying([(hung.address() as AddressInfo).port], { retryOn: ['unavailable', 'cancelled'], numRetries: 1 });
     let call: grpc.ClientUnaryCall | undefined;
     const result = new Promise((resolve, reject) => {
       call = client.hello({ name: 'x' }, new grpc.Metadata(), {}, (err, r) => (err ? reject(err) : resolve(r)));
