@@ -386,7 +386,9 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
   /**
    * Chooses an endpoint for one request. Synchronous, never throws. The first pick of a target
    * subscribes to it; until a source knows it the result is `MESH_ERR_UNKNOWN_TARGET` (use
-   * {@link ready} with the target to wait).
+   * {@link ready} with the target to wait), and once a source says it does not exist,
+   * `MESH_ERR_DOES_NOT_EXIST`. At most `maxUnresolvedTargets` targets that do not resolve stay
+   * subscribed, least recently picked first out (see docs/targets.md).
    * @param target `xds:///name`, `nacos://[ns/][group/]service`, `file:///name` or a bare name.
    */
   pick(target: string, ctx: RequestContext = {}): PickResult {
@@ -445,7 +447,8 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
 
   /**
    * Resolves when every source has synced (or loaded its cache) and every given target can be
-   * picked. Rejects with `MESH_ERR_TIMEOUT` (or `MESH_ERR_DOES_NOT_EXIST`) otherwise.
+   * picked. Rejects with `MESH_ERR_TIMEOUT` (or `MESH_ERR_DOES_NOT_EXIST`) otherwise. The given
+   * targets are subscribed and are not forgotten while this waits.
    */
   async ready(targets: readonly string[] = [], options: ReadyOptions = {}): Promise<void> {
     const timeoutMs = options.timeoutMs ?? this.#options.readyTimeoutMs;
@@ -565,7 +568,11 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     return out;
   }
 
-  /** The current state as JSON (CSDS-like): sources, targets and clusters. Secrets are redacted by sources. */
+  /**
+   * The current state as JSON (CSDS-like): sources, the targets watched now, the target bound's
+   * counters (`targetBound`: watched, unresolved, forgotten, known-absent names) and clusters.
+   * Secrets are redacted by sources.
+   */
   dump(): Record<string, unknown> {
     return {
       sources: this.#bindings.map((b) => ({
