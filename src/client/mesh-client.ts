@@ -223,7 +223,8 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     if (this.#closed) return;
     const previous = binding.applied;
     binding.applied = snapshot;
-    if (change !== undefined && previous !== undefined && change.since === previous) {
+    const hinted = change !== undefined && previous !== undefined && change.since === previous;
+    if (hinted) {
       for (const name of change.clusters) this.#applyCluster(binding, name, snapshot.clusters.get(name), previous.clusters.get(name));
     } else {
       for (const [name, cluster] of snapshot.clusters) this.#applyCluster(binding, name, cluster, previous?.clusters.get(name));
@@ -236,8 +237,12 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     }
     // A name known not to exist may be what a new listener serves: ask the sources again.
     if (this.#absent.size > 0 && addsListener(previous, snapshot, change)) this.#absent.clear();
-    for (const state of this.#targets.values()) {
-      if (state.candidates.some((c) => c.source === binding.source)) this.#resolve(state);
+    // Listeners and route tables unchanged: no target's resolution can change (its balancers are
+    // the binding's map, updated in place). Spares the incremental path a walk of every target.
+    if (!hinted || change.listeners.length > 0 || change.routeTables.length > 0) {
+      for (const state of this.#targets.values()) {
+        if (state.candidates.some((c) => c.source === binding.source)) this.#resolve(state);
+      }
     }
     if (this.#store !== undefined && snapshot !== binding.restored) {
       const scheme = binding.source.scheme;
