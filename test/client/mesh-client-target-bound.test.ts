@@ -9,7 +9,7 @@ import type { Listener } from '../../src/model/listener';
 import { StaticSource } from '../../src/sources/static/static-source';
 import { TypeUrl } from '../../src/sources/xds/type-urls';
 import { XdsControlPlane } from '../../src/testing/xds-control-plane';
-import { catchAllRoute, fakeClock } from '../sources/xds/xds-test-kit';
+import { catchAllRoute, fakeClock, nextEvent } from '../sources/xds/xds-test-kit';
 
 /** Services each with an inline `*` route to its own one-endpoint cluster. */
 function services(...names: string[]): MeshSnapshot {
@@ -52,16 +52,8 @@ function dumpOf(mesh: MeshClient): { targets: string[]; bound: TargetBound; xdsT
 }
 
 /** Resolves on the first `update` after which `test()` holds (at once if it holds now). */
-function until(mesh: MeshClient, test: () => boolean): Promise<void> {
-  if (test()) return Promise.resolve();
-  return new Promise((resolve) => {
-    const check = (): void => {
-      if (!test()) return;
-      mesh.off('update', check);
-      resolve();
-    };
-    mesh.on('update', check);
-  });
+async function until(mesh: MeshClient, test: () => boolean): Promise<void> {
+  if (!test()) await nextEvent(mesh, 'update', test);
 }
 
 for (const delta of [false, true]) {
@@ -97,16 +89,8 @@ for (const delta of [false, true]) {
     }
 
     /** Resolves once the control plane's LDS subscription satisfies `test`. */
-    function ldsWhere(test: (names: string[]) => boolean): Promise<void> {
-      if (test(ldsSubscription())) return Promise.resolve();
-      return new Promise((resolve) => {
-        const check = (): void => {
-          if (!test(ldsSubscription())) return;
-          cp.off('request', check);
-          resolve();
-        };
-        cp.on('request', check);
-      });
+    async function ldsWhere(test: (names: string[]) => boolean): Promise<void> {
+      if (!test(ldsSubscription())) await nextEvent(cp, 'request', () => test(ldsSubscription()));
     }
 
     /**

@@ -6,7 +6,7 @@ import type { VirtualHost } from '../../../src/model/route-table';
 import { XdsControlPlane, type ControlPlaneStream } from '../../../src/testing/xds-control-plane';
 import { TypeUrl } from '../../../src/sources/xds/type-urls';
 import { XdsSource } from '../../../src/sources/xds/xds-source';
-import { catchAllRoute, snapshotWhere } from './xds-test-kit';
+import { catchAllRoute, nextEvent, snapshotWhere } from './xds-test-kit';
 
 function vh(name: string, domains: string[], clusters: string[]): VirtualHost {
   const action =
@@ -51,17 +51,9 @@ for (const delta of [false, true]) {
     }
 
     /** Resolves once the control plane's subscription for `typeUrl` is exactly `names`. */
-    function subscriptionBecomes(typeUrl: string, names: string[]): Promise<void> {
-      const same = () => JSON.stringify(subscribed(typeUrl)) === JSON.stringify(names);
-      if (same()) return Promise.resolve();
-      return new Promise((resolve) => {
-        const check = () => {
-          if (!same()) return;
-          cp.off('request', check);
-          resolve();
-        };
-        cp.on('request', check);
-      });
+    async function subscriptionBecomes(typeUrl: string, names: string[]): Promise<void> {
+      const same = (): boolean => JSON.stringify(subscribed(typeUrl)) === JSON.stringify(names);
+      if (!same()) await nextEvent(cp, 'request', same);
     }
 
     /**
