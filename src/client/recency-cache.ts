@@ -1,17 +1,27 @@
+interface Entry<K, V> {
+  readonly key: K;
+  value: V;
+  /** Toward the least recently used end. */
+  older: Entry<K, V> | undefined;
+  /** Toward the most recently used end. */
+  newer: Entry<K, V> | undefined;
+}
+
 /**
  * A bounded map that forgets its least recently used entry when full, calling `onEvict` for it.
  *
  * Hand-written rather than lru-cache: it sits on `MeshClient`'s load path, whose cold start to the
- * first pick is budgeted, and loading lru-cache costs 3–6 ms there; the client needs only
- * set / touch / delete / evict-oldest, which a `Map` kept in insertion order gives (the first key
- * is the least recently used one).
+ * first pick is budgeted, and loading lru-cache costs 3–6 ms there. A `Map` kept in insertion order
+ * is not enough either: V8 leaves a hole for each deleted entry until the table is rebuilt, so
+ * finding the oldest entry after many evictions scans thousands of holes (~20 µs per new host in a
+ * flood of distinct hosts). Hence a `Map` for lookup plus a doubly-linked recency list.
  */
 export class RecencyCache<K, V> {
-  readonly #entries = new Map<K, V>();
+  readonly #entries = new Map<K, Entry<K, V>>();
   readonly #max: number;
   readonly #onEvict: (key: K, value: V) => void;
-  /** The most recently used key: touching it again needs no re-insertion (a run of picks for one host). */
-  #newest: K | undefined;
+  #oldest: Entry<K, V> | undefined;
+  #newest: Entry<K, V> | undefined;
 
   /**
    * @param max entries kept (at least 1); setting one more evicts the least recently used.
@@ -38,45 +48,68 @@ export class RecencyCache<K, V> {
 
   /** The value, marking the entry as just used. */
   get(key: K): V | undefined {
-    const value = this.#entries.get(key);
-    if (value !== undefined) this.#touch(key, value);
-    return value;
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    this.#moveToNewest(entry);
+    return entry.value;
   }
 
   /** Marks the entry as just used; a key not held is ignored. */
   touch(key: K): void {
-    const value = this.#entries.get(key);
-    if (value !== undefined) this.#touch(key, value);
+    const entry = this.#entries.get(key);
+    if (entry !== undefined) this.#moveToNewest(entry);
   }
 
   /** Adds or replaces an entry as the most recently used, evicting the least recently used one when full. */
   set(key: K, value: V): void {
-    this.#entries.delete(key);
-    this.#entries.set(key, value);
-    this.#newest = key;
+    const existing = this.#entries.get(key);
+    if (existing !== undefined) {
+      existing.value = value;
+      this.#moveToNewest(existing);
+      return;
+    }
+    const entry: Entry<K, V> = { key, value, older: this.#newest, newer: undefined };
+    if (this.#newest === undefined) this.#oldest = entry;
+    else this.#newest.newer = entry;
+    this.#newest = entry;
+    this.#entries.set(key, entry);
     if (this.#entries.size <= this.#max) return;
-    const oldest = this.#entries.keys().next().value as K;
-    const evicted = this.#entries.get(oldest) as V;
-    this.#entries.delete(oldest);
-    this.#onEvict(oldest, evicted);
+    const evicted = this.#oldest!;
+    this.#unlink(evicted);
+    this.#entries.delete(evicted.key);
+    this.#onEvict(evicted.key, evicted.value);
   }
 
   /** Removes an entry without calling `onEvict`. */
   delete(key: K): boolean {
-    if (this.#newest === key) this.#newest = undefined;
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return false;
+    this.#unlink(entry);
     return this.#entries.delete(key);
   }
 
   /** Removes every entry without calling `onEvict`. */
   clear(): void {
-    this.#newest = undefined;
     this.#entries.clear();
+    this.#oldest = undefined;
+    this.#newest = undefined;
   }
 
-  #touch(key: K, value: V): void {
-    if (this.#newest === key) return;
-    this.#entries.delete(key);
-    this.#entries.set(key, value);
-    this.#newest = key;
+  #moveToNewest(entry: Entry<K, V>): void {
+    if (entry === this.#newest) return;
+    this.#unlink(entry);
+    entry.older = this.#newest;
+    if (this.#newest === undefined) this.#oldest = entry;
+    else this.#newest.newer = entry;
+    this.#newest = entry;
+  }
+
+  #unlink(entry: Entry<K, V>): void {
+    if (entry.older === undefined) this.#oldest = entry.newer;
+    else entry.older.newer = entry.newer;
+    if (entry.newer === undefined) this.#newest = entry.older;
+    else entry.newer.older = entry.older;
+    entry.older = undefined;
+    entry.newer = undefined;
   }
 }
