@@ -18,7 +18,7 @@ function node(code: string, args: string[] = []): Promise<string> {
 describe('the built package (dist/)', function () {
   this.timeout(30_000);
 
-  it('loads the root entry from two files: its stub and the bundle', async () => {
+  it('loads the root entry from two files: its stub and the core bundle', async () => {
     const out = await node(`
       const Module = require('node:module');
       const seen = [];
@@ -27,7 +27,7 @@ describe('the built package (dist/)', function () {
       require('./dist/index.js');
       process.stdout.write(JSON.stringify(seen));
     `);
-    assert.deepEqual(JSON.parse(out), ['index.js', 'sidecarless.bundle.js']);
+    assert.deepEqual(JSON.parse(out), ['index.js', 'bundles/core.js']);
   });
 
   it('shares one instance of every module among the subpath exports and deep imports', async () => {
