@@ -10,7 +10,7 @@ import type {
   StringMatcher,
   VirtualHost,
 } from '../../../model/route-table';
-import { checkRe2 } from '../../file/re2-check';
+import { checkRe2 } from '../../../routing/re2-check';
 import { TypeUrl } from '../type-urls';
 import { durationMs, perMillion } from '../well-known';
 import { invalidField } from './resource-error';
