@@ -4,18 +4,12 @@ import { InvalidConfigError } from '../../errors';
 import { currentMeshContext } from '../outbound/mesh-context';
 import { pickError, pickFirstKnown, type MeshPicker } from '../outbound/mesh-picker';
 import { MeshRequest } from './mesh-request';
-import { defaultTargetsOf, OriginTargets, type TargetsOf } from '../outbound/origin-target';
+import { createOriginTargets, type OutboundTargetOptions } from '../outbound/origin-target';
 import { normalizeOutgoingHeaders } from './request-headers';
 import { isRawDispatchHandler, SingleAttemptHandler } from './single-attempt-handler';
 
-/** Options of {@link meshInterceptor}. */
-export interface MeshInterceptorOptions {
-  /**
-   * Maps a request's origin to the mesh targets to try, in order; the first the mesh knows routes
-   * the request, and when none is known the request passes through untouched. Default: `host:port`
-   * when the URL has an explicit port, then the host name; IP literals are never routed.
-   */
-  targetsOf?: TargetsOf;
+/** Options of {@link meshInterceptor}: which requests the mesh routes (`meshHosts`, `targetsOf`) and retry jitter. */
+export interface MeshInterceptorOptions extends OutboundTargetOptions {
   /** Source of randomness for back-off jitter, in [0, 1). Default `Math.random`. */
   random?: () => number;
 }
@@ -45,13 +39,10 @@ export function meshInterceptor(mesh: MeshPicker, options: MeshInterceptorOption
   if (mesh === null || typeof mesh !== 'object' || typeof mesh.pick !== 'function') {
     throw new InvalidConfigError('mesh', 'must be a MeshClient');
   }
-  if (options.targetsOf !== undefined && typeof options.targetsOf !== 'function') {
-    throw new InvalidConfigError('targetsOf', 'must be a function (origin: URL) => string[]');
-  }
   if (options.random !== undefined && typeof options.random !== 'function') {
     throw new InvalidConfigError('random', 'must be a function returning a number in [0, 1)');
   }
-  const origins = new OriginTargets(options.targetsOf ?? defaultTargetsOf);
+  const origins = createOriginTargets(options);
   const random = options.random ?? Math.random;
 
   return (dispatch) =>

@@ -58,6 +58,8 @@ export class GrpcBidiCall<Req, Res> extends EventEmitter<GrpcBidiCallEvents<Res>
   readonly #reader = new GrpcMessageReader();
   readonly #onDone: () => void;
   #status: { code: number; details: string } | undefined;
+  /** The stream's own error, kept to explain a close that carries no status. */
+  #streamError: Error | undefined;
   #done = false;
 
   /** @param onDone runs once when the call ends, however it ends (the channel forgets it). */
@@ -72,7 +74,7 @@ export class GrpcBidiCall<Req, Res> extends EventEmitter<GrpcBidiCallEvents<Res>
     stream.on('data', (chunk: Buffer) => this.#onData(chunk));
     // Stream errors are always followed by 'close', which settles the status; the listener keeps
     // them from becoming uncaught exceptions.
-    stream.on('error', () => undefined);
+    stream.on('error', (err: Error) => (this.#streamError = err));
     // The server's half ends with its trailers ('end'); our half stays open until we close it,
     // so 'close' alone would never come for a call the server ended.
     stream.on('end', () => this.#onClose());
@@ -151,6 +153,14 @@ export class GrpcBidiCall<Req, Res> extends EventEmitter<GrpcBidiCallEvents<Res>
     if (this.#done) return;
     const status = this.#status;
     if (status === undefined) {
+      const session = this.#stream.session;
+      if (!session || session.destroyed || session.closed) {
+        // The connection went away under the stream (refused, TLS failure, keepalive timeout).
+        const err = this.#streamError;
+        const cause = err?.cause instanceof Error ? err.cause : err;
+        this.#fail(GrpcStatus.UNAVAILABLE, cause?.message ?? 'connection closed', cause);
+        return;
+      }
       const rst = this.#stream.rstCode ?? constants.NGHTTP2_NO_ERROR;
       const code = rst === constants.NGHTTP2_NO_ERROR ? GrpcStatus.INTERNAL : statusOfReset(rst);
       this.#fail(code, rst === constants.NGHTTP2_NO_ERROR ? 'stream closed without a status' : `stream reset with HTTP/2 code ${rst}`);
@@ -169,16 +179,21 @@ export class GrpcBidiCall<Req, Res> extends EventEmitter<GrpcBidiCallEvents<Res>
   }
 
 
-  /** Ends the call with a non-OK status; `rstCode` says how our half of the stream closes. */
-  #fail(code: number, details: string, cause?: unknown, rstCode: number = constants.NGHTTP2_NO_ERROR): void {
+  /**
+   * Ends the call with a non-OK status. `rstCode` resets the stream (our failures); without it our
+   * half of the stream ends gracefully (the server already ended the call).
+   */
+  #fail(code: number, details: string, cause?: unknown, rstCode?: number): void {
     if (this.#done) return;
     this.#finish(rstCode);
     this.emit('error', new GrpcStatusError(code, details, cause === undefined ? undefined : { cause }));
   }
 
-  #finish(rstCode: number = constants.NGHTTP2_NO_ERROR): void {
+  #finish(rstCode?: number): void {
     this.#done = true;
     this.#onDone();
-    if (!this.#stream.closed) this.#stream.close(rstCode);
+    if (this.#stream.closed || this.#stream.destroyed) return;
+    if (rstCode === undefined) this.#stream.end();
+    else this.#stream.close(rstCode);
   }
 }
