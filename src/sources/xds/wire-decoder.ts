@@ -20,7 +20,7 @@ import { ScalarKind } from './wire/scalar-kind';
 /** Decodes of a message type before it gets a compiled decoder (compiling one costs ~0.1 ms). */
 const HOT_DECODES = 64;
 
-/** The compiler module, loaded when the first type gets hot: not at start-up (each module costs ~0.5 ms to load). */
+/** The compiler module, loaded when the first type gets hot: start-up never runs it. */
 function compiler(): typeof import('./wire/compile-decoder') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('./wire/compile-decoder') as typeof import('./wire/compile-decoder');
