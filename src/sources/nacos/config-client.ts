@@ -144,7 +144,8 @@ export class NacosConfigClient {
       this.#cache.set(cacheKey(key), entry);
     }
     entry.listeners.add(listener);
-    await this.#sendListen([entry], true);
+    // Not connected yet: the re-listen on 'connected' sends it; sending now as well would listen twice.
+    if (this.rpc.connected) await this.#sendListen([entry], true);
     await this.#refresh(entry, false, listener);
   }
 
