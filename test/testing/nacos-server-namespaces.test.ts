@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import type { NacosBody, NacosPayload } from '../../src/sources/nacos/payload-codec';
-import type { NacosConnectionInfo, NacosServer } from '../../src/testing/nacos-server';
-import { RawPeer, next, startServer, until } from '../sources/nacos/nacos-test-kit';
+import { type RawPeer, serverFixture, until } from '../sources/nacos/nacos-test-kit';
 
 /** A config request body; `tenant: ABSENT` leaves the field out. */
 const ABSENT = Symbol('absent');
@@ -36,23 +35,8 @@ const NAMING = (namespace: string | typeof ABSENT, fields: NacosBody): NacosBody
 const hostsOf = (r: NacosPayload) => ((r.body?.['serviceInfo'] as NacosBody)['hosts'] as NacosBody[]).map((h) => h['ip']);
 
 describe('§8 check 23 (namespace defaults), server side: NacosServer against raw clients (checked against alibaba/nacos 2.5.1)', () => {
-  let srv: NacosServer;
-  const peers: RawPeer[] = [];
-  beforeEach(async () => {
-    srv = await startServer();
-  });
-  afterEach(async () => {
-    for (const p of peers.splice(0)) p.close();
-    await srv.close();
-  });
-  async function registered(module: 'naming' | 'config'): Promise<RawPeer> {
-    const p = new RawPeer(srv);
-    peers.push(p);
-    const connected = next<[NacosConnectionInfo]>(srv, 'connected');
-    await p.setup({ source: 'sdk', module });
-    await connected;
-    return p;
-  }
+  const fx = serverFixture();
+  const registered = (module: 'naming' | 'config') => fx.registered({ source: 'sdk', module });
 
   describe('config tenant', () => {
     it('23: config tenant "", "public", null and absent address the same default namespace for publish, query and remove', async () => {
@@ -65,7 +49,7 @@ describe('§8 check 23 (namespace defaults), server side: NacosServer against ra
           const q = await p.unary('ConfigQueryRequest', CONFIG(read));
           assert.deepEqual([q.body?.['success'], q.body?.['content']], [true, content], `published with ${name(written)}, read with ${name(read)}`);
         }
-        assert.equal(srv.getConfig({ dataId: 'app.yaml' })?.tenant, '');
+        assert.equal(fx.srv.getConfig({ dataId: 'app.yaml' })?.tenant, '');
       }
       for (const removedWith of DEFAULT_TENANTS) {
         await p.unary('ConfigPublishRequest', CONFIG('', { content: 'again' }));
@@ -99,8 +83,8 @@ describe('§8 check 23 (namespace defaults), server side: NacosServer against ra
         assert.deepEqual(r.body?.['changedConfigs'], [], `listen with ${name(t)}`);
         listeners.set(t, p);
       }
-      assert.equal(srv.configListeners({ dataId: 'app.yaml', tenant: '' }).length, 3);
-      assert.equal(srv.configListeners({ dataId: 'app.yaml', tenant: 'public' }).length, 1);
+      assert.equal(fx.srv.configListeners({ dataId: 'app.yaml', tenant: '' }).length, 3);
+      assert.equal(fx.srv.configListeners({ dataId: 'app.yaml', tenant: 'public' }).length, 1);
       const publisher = await registered('config');
       const pub = await publisher.unary('ConfigPublishRequest', CONFIG('public', { content: 'a: 1' }));
       assert.equal(pub.body?.['success'], true);
@@ -128,7 +112,7 @@ describe('§8 check 23 (namespace defaults), server side: NacosServer against ra
       const p = await registered('naming');
       const reg = await p.unary('InstanceRequest', NAMING(ABSENT, { type: 'registerInstance', instance: INSTANCE }));
       assert.equal(reg.body?.['success'], true);
-      assert.deepEqual(srv.instances({ serviceName: 'svc', namespace: 'public' }), []);
+      assert.deepEqual(fx.srv.instances({ serviceName: 'svc', namespace: 'public' }), []);
       assert.deepEqual(hostsOf(await p.unary('SubscribeServiceRequest', NAMING('public', { subscribe: true, clusters: '' }))), []);
       assert.deepEqual(hostsOf(await p.unary('ServiceQueryRequest', NAMING(ABSENT, { cluster: '', healthyOnly: false }))), ['10.0.0.1']);
       const list = (ns: string | typeof ABSENT) => p.unary('ServiceListRequest', NAMING(ns, { serviceName: '', pageNo: 1, pageSize: 10 }));
@@ -136,15 +120,15 @@ describe('§8 check 23 (namespace defaults), server side: NacosServer against ra
       assert.deepEqual((await list('public')).body?.['serviceNames'], []);
       // The same request with namespace "public" lands where every SDK looks.
       await p.unary('InstanceRequest', NAMING('public', { type: 'registerInstance', instance: { ...INSTANCE, ip: '10.0.0.2' } }));
-      assert.deepEqual(srv.instances({ serviceName: 'svc' }).map((i) => i.ip), ['10.0.0.2']);
+      assert.deepEqual(fx.srv.instances({ serviceName: 'svc' }).map((i) => i.ip), ['10.0.0.2']);
     });
 
     it('23: a naming namespace "" passes the parameter check (the Java checker skips blank ones) and is a namespace of its own', async () => {
       const p = await registered('naming');
       const reg = await p.unary('InstanceRequest', NAMING('', { type: 'registerInstance', instance: INSTANCE }));
       assert.deepEqual([reg.type, reg.body?.['success'], reg.body?.['errorCode']], ['InstanceResponse', true, 0]);
-      assert.deepEqual(srv.instances({ serviceName: 'svc', namespace: '' }).map((i) => i.ip), ['10.0.0.1']);
-      assert.deepEqual(srv.instances({ serviceName: 'svc', namespace: 'public' }), []);
+      assert.deepEqual(fx.srv.instances({ serviceName: 'svc', namespace: '' }).map((i) => i.ip), ['10.0.0.1']);
+      assert.deepEqual(fx.srv.instances({ serviceName: 'svc', namespace: 'public' }), []);
       // A malformed non-blank namespace is still refused.
       const bad = await p.unary('InstanceRequest', NAMING('bad ns', { type: 'registerInstance', instance: INSTANCE }));
       assert.deepEqual([bad.type, bad.body?.['errorCode']], ['InstanceResponse', 400]);

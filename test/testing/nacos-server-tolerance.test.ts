@@ -1,37 +1,22 @@
 import assert from 'node:assert/strict';
 import type { NacosBody, NacosPayload } from '../../src/sources/nacos/payload-codec';
-import type { NacosConnectionInfo, NacosServer, NamingPushRecord } from '../../src/testing/nacos-server';
-import { RawPeer, next, startServer, until } from '../sources/nacos/nacos-test-kit';
+import type { NacosConnectionInfo, NamingPushRecord } from '../../src/testing/nacos-server';
+import { RawPeer, next, serverFixture, until } from '../sources/nacos/nacos-test-kit';
 
 const NAMING = (fields: NacosBody) => ({ headers: {}, namespace: 'public', groupName: 'DEFAULT_GROUP', module: 'naming', ...fields });
 const CONFIG = (fields: NacosBody) => ({ headers: {}, dataId: 'app.yaml', group: 'DEFAULT_GROUP', tenant: '', module: 'config', ...fields });
 const success = (r: NacosPayload) => r.body?.['success'];
 
 describe('§8 check 25 (tolerance), server side: NacosServer against a raw client that sends unknown fields, omits optional ones and sends nulls', () => {
-  let srv: NacosServer;
-  const peers: RawPeer[] = [];
-  beforeEach(async () => {
-    // Long ack timeouts: the acks these tests send must never race a timeout.
-    srv = await startServer();
-  });
-  afterEach(async () => {
-    for (const p of peers.splice(0)) p.close();
-    await srv.close();
-  });
-  async function registered(labels: Record<string, string> = { source: 'sdk', module: 'naming' }): Promise<RawPeer> {
-    const p = new RawPeer(srv);
-    peers.push(p);
-    const connected = next<[NacosConnectionInfo]>(srv, 'connected');
-    await p.setup(labels);
-    await connected;
-    return p;
-  }
+  // Kit timers: long ack timeouts, so the acks these tests send never race a timeout.
+  const fx = serverFixture();
+  const registered = (labels?: Record<string, string>) => fx.registered(labels);
   /** ServerCheck, stream, then exactly this ConnectionSetupRequest body. */
   async function setupWith(body: NacosBody): Promise<{ peer: RawPeer; info: NacosConnectionInfo }> {
-    const p = new RawPeer(srv);
-    peers.push(p);
+    const p = new RawPeer(fx.srv);
+    fx.peers.push(p);
     await p.unary('ServerCheckRequest', { headers: {}, module: 'internal' });
-    const connected = next<[NacosConnectionInfo]>(srv, 'connected');
+    const connected = next<[NacosConnectionInfo]>(fx.srv, 'connected');
     p.openStream().write({ type: 'ConnectionSetupRequest', body });
     const [info] = await connected;
     return { peer: p, info };
@@ -58,7 +43,7 @@ describe('§8 check 25 (tolerance), server side: NacosServer against a raw clien
     };
     const reg = await p.unary('InstanceRequest', NAMING({ serviceName: 'svc', type: 'registerInstance', instance, ...future }));
     assert.deepEqual([reg.type, success(reg)], ['InstanceResponse', true]);
-    assert.equal(srv.instances({ serviceName: 'svc' }).length, 1);
+    assert.equal(fx.srv.instances({ serviceName: 'svc' }).length, 1);
     const sub = await p.unary('SubscribeServiceRequest', NAMING({ serviceName: 'svc', subscribe: true, clusters: '', ...future }));
     assert.equal(((sub.body?.['serviceInfo'] as NacosBody)['hosts'] as unknown[]).length, 1);
     assert.equal(success(await p.unary('HealthCheckRequest', { headers: {}, module: 'internal', ...future })), true);
@@ -98,11 +83,11 @@ describe('§8 check 25 (tolerance), server side: NacosServer against a raw clien
     const nulls = { type: null, appName: null, tag: null, betaIps: null, encryptedDataKey: null, src_user: null, config_tags: null, desc: null, use: null, effect: null, schema: null };
     const first = await p.unary('ConfigPublishRequest', CONFIG({ content: 'a: 1', casMd5: null, additionMap: nulls }));
     assert.deepEqual([first.type, success(first)], ['ConfigPublishResponse', true]);
-    assert.deepEqual([srv.getConfig({ dataId: 'app.yaml' })?.content, srv.getConfig({ dataId: 'app.yaml' })?.type], ['a: 1', 'text']);
+    assert.deepEqual([fx.srv.getConfig({ dataId: 'app.yaml' })?.content, fx.srv.getConfig({ dataId: 'app.yaml' })?.type], ['a: 1', 'text']);
     assert.equal(success(await p.unary('ConfigPublishRequest', CONFIG({ content: 'a: 2', additionMap: { ...nulls, type: 'yaml' } }))), true);
-    assert.deepEqual([srv.getConfig({ dataId: 'app.yaml' })?.content, srv.getConfig({ dataId: 'app.yaml' })?.type], ['a: 2', 'yaml']);
+    assert.deepEqual([fx.srv.getConfig({ dataId: 'app.yaml' })?.content, fx.srv.getConfig({ dataId: 'app.yaml' })?.type], ['a: 2', 'yaml']);
     assert.equal(success(await p.unary('ConfigPublishRequest', CONFIG({ content: 'a: 3', additionMap: null, casMd5: null }))), true);
-    assert.deepEqual([srv.getConfig({ dataId: 'app.yaml' })?.content, srv.getConfig({ dataId: 'app.yaml' })?.type], ['a: 3', 'text']);
+    assert.deepEqual([fx.srv.getConfig({ dataId: 'app.yaml' })?.content, fx.srv.getConfig({ dataId: 'app.yaml' })?.type], ['a: 3', 'text']);
   });
 
   it('25: a Go-style ConnectionSetupRequest (clientAbilities, no abilityTable, tenant "", no headers) registers without a SetupAck and serves naming requests', async () => {
@@ -134,7 +119,7 @@ describe('§8 check 25 (tolerance), server side: NacosServer against a raw clien
 
   it('25: a push ack with only its requestId (Java Response defaults resultCode to 200), or with unknown fields and no success field, counts as acked', async () => {
     const p = await registered();
-    const acked = next<[NamingPushRecord]>(srv, 'push');
+    const acked = next<[NamingPushRecord]>(fx.srv, 'push');
     await p.unary('SubscribeServiceRequest', NAMING({ serviceName: 'svc', subscribe: true, clusters: '' }));
     await until(() => p.received.some((m) => m.type === 'NotifySubscriberRequest'), 'the first push');
     const push = p.received.find((m) => m.type === 'NotifySubscriberRequest')!;
@@ -144,8 +129,8 @@ describe('§8 check 25 (tolerance), server side: NacosServer against a raw clien
 
     const c = await registered({ source: 'sdk', module: 'config' });
     await c.unary('ConfigBatchListenRequest', { headers: {}, listen: true, configListenContexts: [{ dataId: 'app.yaml', group: 'DEFAULT_GROUP', tenant: '', md5: '' }], module: 'config' });
-    const notified = next<[string, unknown, boolean]>(srv, 'configNotify');
-    srv.publishConfig({ dataId: 'app.yaml', content: 'a: 1' });
+    const notified = next<[string, unknown, boolean]>(fx.srv, 'configNotify');
+    fx.srv.publishConfig({ dataId: 'app.yaml', content: 'a: 1' });
     await until(() => c.received.some((m) => m.type === 'ConfigChangeNotifyRequest'), 'the config push');
     const cpush = c.received.find((m) => m.type === 'ConfigChangeNotifyRequest')!;
     c.stream!.write({ type: 'ConfigChangeNotifyResponse', body: { resultCode: 200, errorCode: 0, requestId: cpush.body?.['requestId'], futureField: [1] } });
@@ -156,7 +141,7 @@ describe('§8 check 25 (tolerance), server side: NacosServer against a raw clien
     const p = await registered();
     const r = await p.unary('InstanceRequest', NAMING({ serviceName: 'svc', type: 'registerInstance', instance: { ip: '10.0.0.1', port: 80, metadata: { version: 'v1', zone: null } } }));
     assert.equal(success(r), true);
-    const [i] = srv.instances({ serviceName: 'svc' });
+    const [i] = fx.srv.instances({ serviceName: 'svc' });
     assert.deepEqual(
       [i?.weight, i?.healthy, i?.enabled, i?.ephemeral, i?.clusterName, i?.metadata, i?.instanceId],
       [1, true, true, true, 'DEFAULT', { version: 'v1' }, '10.0.0.1#80#DEFAULT#DEFAULT_GROUP@@svc'],
@@ -166,15 +151,15 @@ describe('§8 check 25 (tolerance), server side: NacosServer against a raw clien
   });
 
   it('25 (Java defaults): a SubscribeServiceRequest without clusters covers every cluster; one without subscribe is an unsubscribe (a Java boolean defaults to false)', async () => {
-    srv.registerInstance({ serviceName: 'svc', ip: '10.0.0.1', port: 80, clusterName: 'BJ' });
-    srv.registerInstance({ serviceName: 'svc', ip: '10.0.0.2', port: 80, clusterName: 'SH' });
+    fx.srv.registerInstance({ serviceName: 'svc', ip: '10.0.0.1', port: 80, clusterName: 'BJ' });
+    fx.srv.registerInstance({ serviceName: 'svc', ip: '10.0.0.2', port: 80, clusterName: 'SH' });
     const p = await registered();
     const sub = await p.unary('SubscribeServiceRequest', NAMING({ serviceName: 'svc', subscribe: true }));
     assert.equal(((sub.body?.['serviceInfo'] as NacosBody)['hosts'] as unknown[]).length, 2);
-    assert.equal(srv.subscribers({ serviceName: 'svc' }).length, 1);
+    assert.equal(fx.srv.subscribers({ serviceName: 'svc' }).length, 1);
     const unsub = await p.unary('SubscribeServiceRequest', NAMING({ serviceName: 'svc' }));
     assert.equal(success(unsub), true);
     assert.equal(((unsub.body?.['serviceInfo'] as NacosBody)['hosts'] as unknown[]).length, 2);
-    assert.deepEqual(srv.subscribers({ serviceName: 'svc' }), []);
+    assert.deepEqual(fx.srv.subscribers({ serviceName: 'svc' }), []);
   });
 });

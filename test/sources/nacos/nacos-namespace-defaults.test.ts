@@ -5,8 +5,7 @@ import type { MeshSnapshot } from '../../../src/model/mesh-snapshot';
 import { NacosSource } from '../../../src/sources/nacos/nacos-source';
 import type { NacosSourceOptions } from '../../../src/sources/nacos/nacos-source-options';
 import type { NacosBody, NacosPayload } from '../../../src/sources/nacos/payload-codec';
-import type { NacosConnectionInfo, NacosServer } from '../../../src/testing/nacos-server';
-import { RawNacosServer, RawPeer, next, startServer, until } from './nacos-test-kit';
+import { RawNacosServer, next, serverFixture, until } from './nacos-test-kit';
 
 const KEY = 'nacos://public/DEFAULT_GROUP/orders';
 
@@ -84,30 +83,17 @@ describe('§8 check 23 (namespace defaults), client side', () => {
   });
 
   describe('end to end with NacosServer', () => {
-    let srv: NacosServer;
-    const peers: RawPeer[] = [];
-    beforeEach(async () => {
-      srv = await startServer();
-    });
-    afterEach(async () => {
-      await closeSources();
-      for (const p of peers.splice(0)) p.close();
-      await srv.close();
-    });
+    const fx = serverFixture({}, closeSources);
     /** A foreign config client (e.g. a Java app or the console) publishing with this raw tenant. */
     async function publishAs(tenant: string | null, dataId: string, content: string): Promise<void> {
-      const p = new RawPeer(srv);
-      peers.push(p);
-      const connected = next<[NacosConnectionInfo]>(srv, 'connected');
-      await p.setup({ source: 'sdk', module: 'config' });
-      await connected;
+      const p = await fx.registered({ source: 'sdk', module: 'config' });
       const r = await p.unary('ConfigPublishRequest', { headers: {}, dataId, group: 'DEFAULT_GROUP', tenant, content, additionMap: { type: null }, module: 'config' });
       assert.equal(r.body?.['success'], true);
     }
 
     it('23: a default-namespace source sees instances registered in "public" and reads configs published with tenant "public", "" and null', async () => {
-      srv.registerInstance({ serviceName: 'orders', ip: '10.0.0.1', port: 80 });
-      const src = source({ servers: [srv.serverEntry], rulesGroup: false });
+      fx.srv.registerInstance({ serviceName: 'orders', ip: '10.0.0.1', port: 80 });
+      const src = source({ servers: [fx.srv.serverEntry], rulesGroup: false });
       const changed = next<[MeshSnapshot]>(src, 'changed', (s) => s.clusters.has(KEY));
       assert.equal(src.watch('orders'), KEY);
       await src.start();
@@ -122,14 +108,14 @@ describe('§8 check 23 (namespace defaults), client side', () => {
 
     for (const namespace of ['public', 'PUBLIC', '']) {
       it(`23: a source with namespace ${JSON.stringify(namespace)} listens with tenant "" and is notified of configs published with tenant "public" and null`, async () => {
-        const src = source({ servers: [srv.serverEntry], namespace });
+        const src = source({ servers: [fx.srv.serverEntry], namespace });
         src.watch('orders');
         await src.start();
         // The rule listen of the watched service is keyed in the default namespace.
-        await until(() => srv.configListeners({ dataId: 'orders.mesh.yaml', group: 'SIDECARLESS', tenant: '' }).length === 1, 'the rule listen');
+        await until(() => fx.srv.configListeners({ dataId: 'orders.mesh.yaml', group: 'SIDECARLESS', tenant: '' }).length === 1, 'the rule listen');
         const seen: Array<string | undefined> = [];
         await src.config.listen('app.yaml', 'DEFAULT_GROUP', namespace, (c) => seen.push(c));
-        assert.deepEqual(srv.configListeners({ dataId: 'app.yaml', tenant: '' }).length, 1);
+        assert.deepEqual(fx.srv.configListeners({ dataId: 'app.yaml', tenant: '' }).length, 1);
         await publishAs('public', 'app.yaml', 'v: 1');
         await until(() => seen.at(-1) === 'v: 1', 'the change published with tenant "public"');
         await publishAs(null, 'app.yaml', 'v: 2');

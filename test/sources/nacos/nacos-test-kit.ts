@@ -174,6 +174,56 @@ export class RawPeer {
   }
 }
 
+/**
+ * A raw client peer registered on `server` (ServerCheck, stream, setup), resolved once the server
+ * reported the connection; it is added to `peers` so the test can close it.
+ */
+export async function connectPeer(
+  server: NacosServer,
+  peers: RawPeer[],
+  labels: Record<string, string> = { source: 'sdk', module: 'naming' },
+  abilityTable: Record<string, boolean> | null = {},
+): Promise<RawPeer> {
+  const p = new RawPeer(server);
+  peers.push(p);
+  const connected = next(server, 'connected');
+  await p.setup(labels, abilityTable);
+  await connected;
+  return p;
+}
+
+/**
+ * Mocha fixture: a fresh loopback {@link NacosServer} (kit timers unless `options.timing` says
+ * otherwise) for each test, and raw client peers closed after it. `beforeClose` runs first (e.g.
+ * to close SDK clients that still want answers).
+ */
+export function serverFixture(options: NacosServerOptions = {}, beforeClose?: () => Promise<void>): {
+  readonly srv: NacosServer;
+  readonly peers: RawPeer[];
+  registered(labels?: Record<string, string>): Promise<RawPeer>;
+} {
+  let srv: NacosServer | undefined;
+  const peers: RawPeer[] = [];
+  beforeEach(async () => {
+    srv = await startServer(options);
+  });
+  afterEach(async () => {
+    await beforeClose?.();
+    for (const p of peers.splice(0)) p.close();
+    await srv?.close();
+  });
+  return {
+    get srv(): NacosServer {
+      if (!srv) throw new Error('serverFixture: no server outside a test');
+      return srv;
+    },
+    peers,
+    registered(labels) {
+      return connectPeer(this.srv, peers, labels);
+    },
+  };
+}
+
 /** What {@link RawNacosServer} answers to a unary request unless its `respond` hook says otherwise. */
 export function defaultRawReply(p: NacosPayload): OutgoingPayload {
   const type = p.type === 'ServerCheckRequest' ? 'ServerCheckResponse' : p.type.replace(/Request$/, 'Response');
