@@ -13,7 +13,8 @@ const NULL_TEXT = 'null';
  * The config tenant a namespace stands for, as Nacos 2.x config handlers normalise it
  * (`NamespaceUtil.processNamespaceParameter`, checked against alibaba/nacos 2.5.1): absent, blank,
  * `public` and `null` in any letter case are the default namespace `""`; anything else is
- * trimmed. Config listens are keyed by the raw tenant (§9.2), so a client must send this
+ * trimmed, after the comparison as on the server (`" public "` is a namespace `public`). Config
+ * listens are keyed by the raw tenant (§9.2), so a client must send this
  * normalised value everywhere, or its listens miss notifications for the default namespace.
  */
 export function configTenant(tenant: unknown): string {

@@ -50,8 +50,7 @@ function parseInstance(h: unknown): NacosInstance | undefined {
 /**
  * Reads a ServiceInfo JSON object defensively (nacos-protocol §3.2). Returns a problem string
  * when it cannot be used (`hosts: null` included: see {@link hasNullHosts}); unknown fields are
- * ignored and optional ones defaulted. Instances
- * without a usable ip/port are skipped, not fatal. Linear in the host count, one small object per
+ * ignored and optional ones defaulted. Instances without a usable ip/port are skipped, not fatal. Linear in the host count, one small object per
  * instance (metadata objects of the parsed JSON are kept, not copied).
  */
 export function parseServiceInfo(raw: unknown): NacosServiceInfo | string {
