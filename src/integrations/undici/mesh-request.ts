@@ -9,6 +9,7 @@ import { AttemptHandler, type AttemptOwner } from './attempt-handler';
 import { MeshDispatchController, type ControllerOwner } from './mesh-dispatch-controller';
 import { backoffMs, isRetriableHttpFailure, isRetriableHttpStatus } from '../../routing/retry-policy';
 import { classifyAttemptError } from './attempt-failure';
+import type { DispatchTarget } from './mesh-router';
 
 type IncomingHeaders = Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseStart']>>[2];
 
@@ -23,7 +24,8 @@ export interface MeshRequestInit {
   readonly servername: string | undefined;
   /** The request as given, with headers normalised and the logical Host set. */
   readonly opts: Dispatcher.DispatchOptions;
-  readonly dispatch: Dispatcher.Dispatch;
+  /** Where attempts go: the base dispatcher or the rest of a compose chain. */
+  readonly next: DispatchTarget;
   readonly handler: Dispatcher.DispatchHandler;
   readonly random: () => number;
 }
@@ -81,7 +83,7 @@ export class MeshRequest implements AttemptOwner, ControllerOwner {
       ...(servername === undefined ? {} : { servername }),
     };
     try {
-      this.#init.dispatch(attemptOpts, attempt);
+      this.#init.next.dispatch(attemptOpts, attempt);
     } catch (error) {
       this.attemptFailed(attempt, error instanceof Error ? error : new Error(String(error)));
     }
