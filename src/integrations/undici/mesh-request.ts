@@ -9,6 +9,8 @@ import { AttemptHandler, type AttemptOwner } from './attempt-handler';
 import { MeshDispatchController, type ControllerOwner } from './mesh-dispatch-controller';
 import { backoffMs, isRetriableHttpFailure, isRetriableHttpStatus } from '../../routing/retry-policy';
 import { classifyAttemptError } from './attempt-failure';
+import { attemptOptions } from './attempt-options';
+import type { OutgoingHeaders } from './request-headers';
 import type { DispatchTarget } from './mesh-router';
 
 type IncomingHeaders = Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseStart']>>[2];
@@ -22,8 +24,10 @@ export interface MeshRequestInit {
   readonly protocol: string;
   /** TLS server name (https only). */
   readonly servername: string | undefined;
-  /** The request as given, with headers normalised and the logical Host set. */
+  /** The request as given. */
   readonly opts: Dispatcher.DispatchOptions;
+  /** Its headers, normalised, with the logical Host set. */
+  readonly headers: OutgoingHeaders;
   /** Where attempts go: the base dispatcher or the rest of a compose chain. */
   readonly next: DispatchTarget;
   readonly handler: Dispatcher.DispatchHandler;
@@ -76,14 +80,9 @@ export class MeshRequest implements AttemptOwner, ControllerOwner {
     if (perTryMs !== undefined && perTryMs > 0) {
       this.#perTryTimer = setTimeout(() => this.#onPerTryTimeout(attempt, perTryMs), perTryMs);
     }
-    const { opts, protocol, servername } = this.#init;
-    const attemptOpts = {
-      ...opts,
-      origin: `${protocol}//${pick.endpoint.address}`,
-      ...(servername === undefined ? {} : { servername }),
-    };
+    const { opts, protocol, headers, servername } = this.#init;
     try {
-      this.#init.next.dispatch(attemptOpts, attempt);
+      this.#init.next.dispatch(attemptOptions(opts, `${protocol}//${pick.endpoint.address}`, headers, servername), attempt);
     } catch (error) {
       this.attemptFailed(attempt, error instanceof Error ? error : new Error(String(error)));
     }

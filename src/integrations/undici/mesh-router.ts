@@ -5,6 +5,7 @@ import type { Endpoint } from '../../model/endpoint';
 import { currentMeshContext } from '../outbound/mesh-context';
 import { pickError, pickFirstKnown, type MeshPicker } from '../outbound/mesh-picker';
 import { defaultTargetsOf, OriginTargets, type MeshOrigin, type TargetsOf } from '../outbound/origin-target';
+import { attemptOptions } from './attempt-options';
 import { MeshRequest } from './mesh-request';
 import { RawHandlerAdapter } from './raw-handler-adapter';
 import { normalizeOutgoingHeaders } from './request-headers';
@@ -85,11 +86,10 @@ export class MeshRouter {
     const retryPolicy = result.policy.retryPolicy;
     if ((retryPolicy === undefined || retryPolicy.numRetries === 0) && isRawDispatchHandler(handler)) {
       // Fast path: one attempt, raw callbacks passed through (see SingleAttemptHandler).
-      const endpointOrigin = this.#endpointOrigin(origin.protocol === 'https:', result.endpoint);
       const attempt = new SingleAttemptHandler(handler, result, target);
-      const attemptOpts = servername === undefined ? { ...opts, headers, origin: endpointOrigin } : { ...opts, headers, origin: endpointOrigin, servername };
+      const endpointOrigin = this.#endpointOrigin(origin.protocol === 'https:', result.endpoint);
       try {
-        return next.dispatch(attemptOpts, attempt);
+        return next.dispatch(attemptOptions(opts, endpointOrigin, headers, servername), attempt);
       } catch (error) {
         attempt.onError(error instanceof Error ? error : new Error(String(error)));
         return true;
@@ -102,7 +102,8 @@ export class MeshRouter {
         ctx,
         protocol: origin.protocol,
         servername,
-        opts: { ...opts, headers },
+        opts,
+        headers,
         next,
         // MeshRequest speaks the controller style; raw handlers (request(), fetch) get an adapter.
         handler: typeof handler.onRequestStart === 'function' || !isRawDispatchHandler(handler) ? handler : new RawHandlerAdapter(handler),
