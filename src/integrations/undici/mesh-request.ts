@@ -9,7 +9,7 @@ import { AttemptHandler, type AttemptOwner } from './attempt-handler';
 import { MeshDispatchController, type ControllerOwner } from './mesh-dispatch-controller';
 import { backoffMs, isRetriableHttpFailure, isRetriableHttpStatus } from '../../routing/retry-policy';
 import { classifyAttemptError } from './attempt-failure';
-import { attemptOptions } from './attempt-options';
+import { aimOptions, copyOptions } from './attempt-options';
 import type { OutgoingHeaders } from './request-headers';
 import type { DispatchTarget } from './mesh-router';
 
@@ -24,7 +24,7 @@ export interface MeshRequestInit {
   readonly protocol: string;
   /** TLS server name (https only). */
   readonly servername: string | undefined;
-  /** The request as given. */
+  /** The request's options (a copy of the caller's; each attempt copies them again). */
   readonly opts: Dispatcher.DispatchOptions;
   /** Its headers, normalised, with the logical Host set. */
   readonly headers: OutgoingHeaders;
@@ -82,7 +82,7 @@ export class MeshRequest implements AttemptOwner, ControllerOwner {
     }
     const { opts, protocol, headers, servername } = this.#init;
     try {
-      this.#init.next.dispatch(attemptOptions(opts, `${protocol}//${pick.endpoint.address}`, headers, servername), attempt);
+      this.#init.next.dispatch(aimOptions(copyOptions(opts), `${protocol}//${pick.endpoint.address}`, headers, servername), attempt);
     } catch (error) {
       this.attemptFailed(attempt, error instanceof Error ? error : new Error(String(error)));
     }

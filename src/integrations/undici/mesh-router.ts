@@ -5,7 +5,7 @@ import type { Endpoint } from '../../model/endpoint';
 import { currentMeshContext } from '../outbound/mesh-context';
 import { pickError, pickFirstKnown, type MeshPicker } from '../outbound/mesh-picker';
 import { defaultTargetsOf, OriginTargets, type MeshOrigin, type TargetsOf } from '../outbound/origin-target';
-import { attemptOptions } from './attempt-options';
+import { aimOptions, copyOptions } from './attempt-options';
 import { MeshRequest } from './mesh-request';
 import { RawHandlerAdapter } from './raw-handler-adapter';
 import { normalizeOutgoingHeaders } from './request-headers';
@@ -70,10 +70,13 @@ export class MeshRouter {
 
   /** Routes one request; returns what `next.dispatch` returned (true when the mesh answered itself). */
   route(next: DispatchTarget, opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    const origin = opts.origin === undefined ? undefined : this.#origins.get(opts.origin);
+    const requested = opts.origin;
+    const origin = requested === undefined ? undefined : this.#origins.get(requested);
     if (origin === undefined || origin.targets.length === 0) return next.dispatch(opts, handler);
-    const headers = normalizeOutgoingHeaders(opts.headers, currentMeshContext());
-    const ctx = { path: opts.path, method: opts.method, headers, authority: origin.host };
+    // Read the fields from a copy (see copyOptions); the copy is also what the attempt sends.
+    const sent = copyOptions(opts);
+    const headers = normalizeOutgoingHeaders(sent.headers, currentMeshContext());
+    const ctx = { path: sent.path, method: sent.method, headers, authority: origin.host };
     const picked = pickFirstKnown(this.#mesh, origin.targets, ctx);
     if (picked === undefined) return next.dispatch(opts, handler);
     const { target, result } = picked;
@@ -89,7 +92,7 @@ export class MeshRouter {
       const attempt = new SingleAttemptHandler(handler, result, target);
       const endpointOrigin = this.#endpointOrigin(origin.protocol === 'https:', result.endpoint);
       try {
-        return next.dispatch(attemptOptions(opts, endpointOrigin, headers, servername), attempt);
+        return next.dispatch(aimOptions(sent, endpointOrigin, headers, servername), attempt);
       } catch (error) {
         attempt.onError(error instanceof Error ? error : new Error(String(error)));
         return true;
@@ -102,7 +105,7 @@ export class MeshRouter {
         ctx,
         protocol: origin.protocol,
         servername,
-        opts,
+        opts: sent,
         headers,
         next,
         // MeshRequest speaks the controller style; raw handlers (request(), fetch) get an adapter.
