@@ -22,14 +22,16 @@ const FORWARDED_EVENTS: ReadonlySet<string | symbol> = new Set(['connect', 'disc
  * callback and body chunk); `meshInterceptor` remains for interceptor stacks.
  */
 class MeshDispatcher extends Dispatcher {
-  readonly #base: Dispatcher;
-  readonly #router: MeshRouter;
+  // Not `#private`: `compose()` on this dispatcher returns a Proxy whose methods run with the
+  // Proxy as `this`, and `#private` members cannot be read through a Proxy.
+  private readonly base: Dispatcher;
+  private readonly router: MeshRouter;
   readonly #forwarded = new Set<string | symbol>();
 
   constructor(base: Dispatcher, router: MeshRouter) {
     super();
-    this.#base = base;
-    this.#router = router;
+    this.base = base;
+    this.router = router;
     // Listeners for the base's events ('drain' after a `false` from dispatch, 'connect', …) are
     // served from the base: forward an event from the first listener on.
     // undici's types list only the dispatcher events; both are plain EventEmitters.
@@ -43,22 +45,22 @@ class MeshDispatcher extends Dispatcher {
 
   /** Whether the base dispatcher is closed (undici's `Agent.closed`). */
   get closed(): boolean {
-    return (this.#base as { closed?: boolean }).closed === true;
+    return (this.base as { closed?: boolean }).closed === true;
   }
 
   /** Whether the base dispatcher is destroyed (undici's `Agent.destroyed`). */
   get destroyed(): boolean {
-    return (this.#base as { destroyed?: boolean }).destroyed === true;
+    return (this.base as { destroyed?: boolean }).destroyed === true;
   }
 
   override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    return this.#router.route(this.#base, opts, handler);
+    return this.router.route(this.base, opts, handler);
   }
 
   override close(callback: () => void): void;
   override close(): Promise<void>;
   override close(callback?: () => void): Promise<void> | void {
-    return callback === undefined ? this.#base.close() : this.#base.close(callback);
+    return callback === undefined ? this.base.close() : this.base.close(callback);
   }
 
   override destroy(err: Error | null, callback: () => void): void;
@@ -66,9 +68,9 @@ class MeshDispatcher extends Dispatcher {
   override destroy(err: Error | null): Promise<void>;
   override destroy(): Promise<void>;
   override destroy(errOrCallback?: Error | null | (() => void), callback?: () => void): Promise<void> | void {
-    if (typeof errOrCallback === 'function') return this.#base.destroy(errOrCallback);
+    if (typeof errOrCallback === 'function') return this.base.destroy(errOrCallback);
     const err = errOrCallback ?? null;
-    return callback === undefined ? this.#base.destroy(err) : this.#base.destroy(err, callback);
+    return callback === undefined ? this.base.destroy(err) : this.base.destroy(err, callback);
   }
 }
 

@@ -150,6 +150,19 @@ describe('sidecarless/undici: what the base dispatcher receives', () => {
     assert.equal(d.destroyed, true);
   });
 
+  it('can itself be composed with more interceptors, and closed through the result', async () => {
+    const { v1, mesh } = await setup([{ action: { kind: 'cluster', cluster: 'v1' } }], (port) => [{ name: 'v1', ports: [port] }]);
+    const base = new Agent();
+    const tagged: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (opts, handler) =>
+      dispatch({ ...opts, headers: { ...(opts.headers as Record<string, string>), 'x-tag': 'outer' } }, handler);
+    const d = createMeshDispatcher(mesh, { base }).compose(tagged);
+    await (await request('http://reviews/c', { dispatcher: d })).body.dump();
+    assert.equal(v1.seen[0]!.headers['x-tag'], 'outer');
+    assert.equal(v1.seen[0]!.headers.host, 'reviews');
+    await d.close();
+    assert.equal(base.closed, true);
+  });
+
   it('destroys the base with it', async () => {
     const { mesh } = await setup([{ action: { kind: 'cluster', cluster: 'v1' } }], (port) => [{ name: 'v1', ports: [port] }]);
     const base = new Agent();
