@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
-import { loadGrpc } from '../src/sources/xds/ads-channel';
+import { loadGrpc } from '../src/testing/load-grpc';
 import { XdsControlPlane } from '../src/testing/xds-control-plane';
 import { median, type BenchResult } from './bench-result';
 

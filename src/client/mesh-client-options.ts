@@ -44,6 +44,20 @@ export interface MeshClientOptions {
   routingMode?: RoutingMode;
   /** Default timeout of {@link MeshClient.ready}, in ms. Default 10,000. */
   readyTimeoutMs?: number;
+  /**
+   * How many targets that no source can serve right now (unknown, still being looked up, or said
+   * not to exist) the client keeps watching, in least-recently-picked order. Picking one more
+   * forgets the least recently picked of them and cancels its watches (the xDS LDS subscription,
+   * the Nacos subscription), so a stream of distinct hosts passing through the HTTP integrations
+   * grows neither memory nor subscriptions without bound. Targets that resolve are never counted
+   * nor forgotten, and neither are targets a pending {@link MeshClient.ready} waits for.
+   *
+   * Forgotten targets a source said do not exist are remembered by name only (no watch), up to
+   * 10 × this many, so later picks of them fail at once with `MESH_ERR_DOES_NOT_EXIST` (requests
+   * pass through) instead of subscribing again; that memory is dropped when any source gains a
+   * listener. A positive integer; default 1,000.
+   */
+  maxUnresolvedTargets?: number;
 }
 
 /** Options after validation and defaults. */
@@ -55,6 +69,7 @@ export interface NormalizedMeshClientOptions {
   readonly cacheDir: string | undefined;
   readonly routingMode: RoutingMode;
   readonly readyTimeoutMs: number;
+  readonly maxUnresolvedTargets: number;
 }
 
 function nonEmptyString(value: unknown, field: string): string {
@@ -70,7 +85,15 @@ function positiveInt(value: unknown, field: string, fallback: number): number {
   return value;
 }
 
-const KNOWN_KEYS = new Set(['file', 'xds', 'nacos', 'sources', 'cacheDir', 'routingMode', 'readyTimeoutMs']);
+function atLeastOne(value: unknown, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidConfigError(field, `must be a positive integer, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+const KNOWN_KEYS = new Set(['file', 'xds', 'nacos', 'sources', 'cacheDir', 'routingMode', 'readyTimeoutMs', 'maxUnresolvedTargets']);
 
 /** Validates and normalises client options (the built-in xds/nacos options are validated by their sources). */
 export function normalizeMeshClientOptions(options: MeshClientOptions): NormalizedMeshClientOptions {
@@ -111,5 +134,6 @@ export function normalizeMeshClientOptions(options: MeshClientOptions): Normaliz
     cacheDir: options.cacheDir === undefined ? undefined : nonEmptyString(options.cacheDir, 'cacheDir'),
     routingMode,
     readyTimeoutMs: positiveInt(options.readyTimeoutMs, 'readyTimeoutMs', 10_000),
+    maxUnresolvedTargets: atLeastOne(options.maxUnresolvedTargets, 'maxUnresolvedTargets', 1000),
   });
 }

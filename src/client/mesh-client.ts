@@ -8,7 +8,7 @@ import type { RequestContext } from '../routing/request-context';
 import { randomU64 } from '../routing/fast-random';
 import { Router } from '../routing/router';
 import { effectiveTimeoutMs } from '../routing/timeout';
-import type { Route } from '../model/route-table';
+import type { Route, RouteTable } from '../model/route-table';
 import type { Cluster, LbPolicyName } from '../model/cluster';
 import type { HealthStatus, Locality } from '../model/endpoint';
 import type { FileSourceConfig } from './mesh-client-options';
@@ -20,6 +20,7 @@ import { reportProblem, reportUpdate } from './client-diagnostics';
 import { createPickSuccess, pickFailure, type PickFailure, type PickResult, type RoutePolicy } from './pick-result';
 import { parseTargetName } from './target-name';
 import type { TargetState } from './target-state';
+import { RecencyCache } from './recency-cache';
 
 /** Payload of the `update` event. */
 export interface MeshUpdateEvent {
@@ -51,6 +52,16 @@ export interface ReadyOptions {
   timeoutMs?: number;
 }
 
+/** Whether `snapshot` has a listener `previous` lacked (from the change hint when it is relative to `previous`). */
+function addsListener(previous: MeshSnapshot | undefined, snapshot: MeshSnapshot, change: SnapshotChange | undefined): boolean {
+  if (previous === undefined) return true;
+  if (change !== undefined && change.since === previous) {
+    return change.listeners.some((key) => snapshot.listeners.has(key) && !previous.listeners.has(key));
+  }
+  for (const key of snapshot.listeners.keys()) if (!previous.listeners.has(key)) return true;
+  return false;
+}
+
 // Protocol sources are loaded only when configured: an app on the file source never loads gRPC,
 // protobuf or the Nacos code (start-up time and memory are budgeted).
 function createXdsSource(options: XdsSourceOptions): Source {
@@ -80,6 +91,9 @@ function createNacosSource(options: NacosSourceOptions): Source {
 }
 
 const EMPTY_BALANCERS: ReadonlyMap<string, ClusterBalancer> = new Map();
+
+/** Names known not to exist are this many times `maxUnresolvedTargets` (a name costs far less than a watch). */
+const ABSENT_PER_UNRESOLVED = 10;
 
 /** One endpoint as {@link MeshClient.clusters} shows it. */
 export interface EndpointView {
@@ -118,7 +132,17 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
   readonly #options: NormalizedMeshClientOptions;
   readonly #bindings: SourceBinding[] = [];
   readonly #bySource = new Map<Source, SourceBinding>();
+  /** Every target being watched: resolved ones, and at most `maxUnresolvedTargets` others (plus pinned ones). */
   readonly #targets = new Map<string, TargetState>();
+  /** The unresolved, unpinned targets, least recently picked first; the oldest is forgotten when full. */
+  readonly #unresolved: RecencyCache<string, TargetState>;
+  /** Forgotten targets a source said do not exist: their pick failure, without a watch (negative cache). */
+  readonly #absent: RecencyCache<string, PickFailure>;
+  /** Per source: how many targets watch each listener key (two target strings can share one). */
+  readonly #watchers = new Map<Source, Map<string, number>>();
+  #forgotten = 0;
+  /** Route tables a source delivered that no router can be built from (reported once each). */
+  readonly #unusableTables = new WeakSet<RouteTable>();
   readonly #failures = new WeakMap<ClusterPickFailure, PickFailure>();
   readonly #policies = new WeakMap<object, RoutePolicy>();
   readonly #store: LastGoodStore | undefined;
@@ -135,6 +159,9 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
   constructor(options: MeshClientOptions) {
     super();
     this.#options = normalizeMeshClientOptions(options);
+    const max = this.#options.maxUnresolvedTargets;
+    this.#unresolved = new RecencyCache(max, (_target, state) => this.#forget(state));
+    this.#absent = new RecencyCache(max * ABSENT_PER_UNRESOLVED);
     const sources: Source[] = [];
     if (this.#options.file) sources.push(createFileSource(this.#options.file));
     if (this.#options.xds) sources.push(createXdsSource(this.#options.xds));
@@ -196,7 +223,8 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     if (this.#closed) return;
     const previous = binding.applied;
     binding.applied = snapshot;
-    if (change !== undefined && previous !== undefined && change.since === previous) {
+    const hinted = change !== undefined && previous !== undefined && change.since === previous;
+    if (hinted) {
       for (const name of change.clusters) this.#applyCluster(binding, name, snapshot.clusters.get(name), previous.clusters.get(name));
     } else {
       for (const [name, cluster] of snapshot.clusters) this.#applyCluster(binding, name, cluster, previous?.clusters.get(name));
@@ -207,8 +235,14 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
         }
       }
     }
-    for (const state of this.#targets.values()) {
-      if (state.candidates.some((c) => c.source === binding.source)) this.#resolve(state);
+    // A name known not to exist may be what a new listener serves: ask the sources again.
+    if (this.#absent.size > 0 && addsListener(previous, snapshot, change)) this.#absent.clear();
+    // Listeners and route tables unchanged: no target's resolution can change (its balancers are
+    // the binding's map, updated in place). Spares the incremental path a walk of every target.
+    if (!hinted || change.listeners.length > 0 || change.routeTables.length > 0) {
+      for (const state of this.#targets.values()) {
+        if (state.candidates.some((c) => c.source === binding.source)) this.#resolve(state);
+      }
     }
     if (this.#store !== undefined && snapshot !== binding.restored) {
       const scheme = binding.source.scheme;
@@ -245,13 +279,28 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
       if (listener === undefined) continue;
       const table = routeTableOf(source.snapshot, listener);
       if (table === undefined) continue;
+      if (state.routeTable !== table) {
+        let router: Router;
+        try {
+          router = new Router(table, { mode: this.#options.routingMode, channelId: this.#channelId });
+        } catch (cause) {
+          // A source let through a table the router cannot use: reported once; the target keeps
+          // what it had (or tries its next source) rather than the error escaping the update.
+          if (!this.#unusableTables.has(table)) {
+            this.#unusableTables.add(table);
+            const error = cause instanceof MeshError ? cause : new MeshError(ErrorCode.INVALID_CONFIG, String(cause), { cause });
+            this.#problem('rejected', { source: source.scheme, error });
+          }
+          if (state.router !== undefined) return;
+          continue;
+        }
+        state.routeTable = table;
+        state.router = router;
+      }
       state.source = source;
       state.listener = listener;
       state.balancers = this.#bySource.get(source)?.balancers ?? EMPTY_BALANCERS;
-      if (state.routeTable !== table) {
-        state.routeTable = table;
-        state.router = new Router(table, { mode: this.#options.routingMode, channelId: this.#channelId });
-      }
+      this.#track(state);
       return;
     }
     state.source = undefined;
@@ -260,9 +309,52 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     state.router = undefined;
     state.balancers = EMPTY_BALANCERS;
     const doesNotExist = state.candidates.length > 0 && state.candidates.every((c) => c.source.targetStatus(c.listenerKey) === 'doesNotExist');
-    state.unavailable = doesNotExist
-      ? pickFailure(ErrorCode.DOES_NOT_EXIST, `${state.target}: the control plane says it does not exist`)
-      : pickFailure(ErrorCode.UNKNOWN_TARGET, `${state.target}: not known (yet) to any source`);
+    const code = doesNotExist ? ErrorCode.DOES_NOT_EXIST : ErrorCode.UNKNOWN_TARGET;
+    // Unchanged: keep the failure object (every update re-resolves up to maxUnresolvedTargets of these).
+    if (state.unavailable.error.code !== code) {
+      state.unavailable = doesNotExist
+        ? pickFailure(ErrorCode.DOES_NOT_EXIST, `${state.target}: the control plane says it does not exist`)
+        : pickFailure(ErrorCode.UNKNOWN_TARGET, `${state.target}: not known (yet) to any source`);
+    }
+    this.#track(state);
+  }
+
+  /** Keeps the unresolved-target bound: an unresolved, unpinned target is counted, any other is not. */
+  #track(state: TargetState): void {
+    if (this.#closed || this.#targets.get(state.target) !== state) return;
+    if (state.router !== undefined || state.pins > 0) this.#unresolved.delete(state.target);
+    else if (!this.#unresolved.has(state.target)) this.#unresolved.set(state.target, state);
+  }
+
+  /** Drops a target pushed out of the unresolved bound: its watches go, a known absence is remembered. */
+  #forget(state: TargetState): void {
+    if (this.#targets.get(state.target) !== state) return;
+    this.#targets.delete(state.target);
+    this.#forgotten++;
+    for (const { source, listenerKey } of state.candidates) this.#unwatch(source, listenerKey, state.name);
+    if (state.unavailable.error.code === ErrorCode.DOES_NOT_EXIST) this.#absent.set(state.target, state.unavailable);
+  }
+
+  /** Watches a name in a source, counting the targets that share its listener key. */
+  #watch(source: Source, name: string): string | undefined {
+    const listenerKey = source.watch(name);
+    if (listenerKey === undefined) return undefined;
+    let counts = this.#watchers.get(source);
+    if (counts === undefined) this.#watchers.set(source, (counts = new Map()));
+    counts.set(listenerKey, (counts.get(listenerKey) ?? 0) + 1);
+    return listenerKey;
+  }
+
+  /** Releases one target's interest in a listener key; the last one unwatches it in the source. */
+  #unwatch(source: Source, listenerKey: string, name: string): void {
+    const counts = this.#watchers.get(source);
+    const count = counts?.get(listenerKey) ?? 0;
+    if (count > 1) {
+      counts!.set(listenerKey, count - 1);
+      return;
+    }
+    counts?.delete(listenerKey);
+    source.unwatch(name);
   }
 
   #target(target: string): TargetState {
@@ -270,9 +362,10 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     const candidates: Array<{ source: Source; listenerKey: string }> = [];
     for (const { source } of this.#bindings) {
       if (parsed.scheme !== undefined && parsed.scheme !== source.scheme) continue;
-      const listenerKey = source.watch(parsed.name);
+      const listenerKey = this.#closed ? undefined : this.#watch(source, parsed.name);
       if (listenerKey !== undefined) candidates.push({ source, listenerKey });
     }
+    this.#absent.delete(target);
     const state: TargetState = {
       target,
       name: parsed.name,
@@ -282,9 +375,13 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
       routeTable: undefined,
       router: undefined,
       balancers: EMPTY_BALANCERS,
-      unavailable: pickFailure(ErrorCode.UNKNOWN_TARGET, `${target}: no source can serve it`),
+      unavailable:
+        candidates.length === 0
+          ? pickFailure(ErrorCode.UNKNOWN_TARGET, `${target}: no source can serve it`)
+          : pickFailure(ErrorCode.UNKNOWN_TARGET, `${target}: not known (yet) to any source`),
       noRoute: pickFailure(ErrorCode.NO_ROUTE, `${target}: no route matches the request`),
       nonForwarding: pickFailure(ErrorCode.NON_FORWARDING_ROUTE, `${target}: the matched route does not forward`),
+      pins: 0,
     };
     this.#targets.set(target, state);
     this.#resolve(state);
@@ -294,13 +391,23 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
   /**
    * Chooses an endpoint for one request. Synchronous, never throws. The first pick of a target
    * subscribes to it; until a source knows it the result is `MESH_ERR_UNKNOWN_TARGET` (use
-   * {@link ready} with the target to wait).
+   * {@link ready} with the target to wait), and once a source says it does not exist,
+   * `MESH_ERR_DOES_NOT_EXIST`. At most `maxUnresolvedTargets` targets that do not resolve stay
+   * subscribed, least recently picked first out (see docs/targets.md).
    * @param target `xds:///name`, `nacos://[ns/][group/]service`, `file:///name` or a bare name.
    */
   pick(target: string, ctx: RequestContext = {}): PickResult {
-    const state = this.#targets.get(target) ?? this.#target(target);
+    let state = this.#targets.get(target);
+    if (state === undefined) {
+      const absent = this.#absent.get(target);
+      if (absent !== undefined) return absent;
+      state = this.#target(target);
+    }
     const router = state.router;
-    if (router === undefined) return state.unavailable;
+    if (router === undefined) {
+      this.#unresolved.touch(target);
+      return state.unavailable;
+    }
     const route = router.match(ctx.authority ?? state.name, ctx);
     if (route === undefined) return state.noRoute;
     const clusterName = route.pickCluster(ctx);
@@ -345,11 +452,30 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
 
   /**
    * Resolves when every source has synced (or loaded its cache) and every given target can be
-   * picked. Rejects with `MESH_ERR_TIMEOUT` (or `MESH_ERR_DOES_NOT_EXIST`) otherwise.
+   * picked. Rejects with `MESH_ERR_TIMEOUT` (or `MESH_ERR_DOES_NOT_EXIST`) otherwise. The given
+   * targets are subscribed and are not forgotten while this waits.
    */
   async ready(targets: readonly string[] = [], options: ReadyOptions = {}): Promise<void> {
     const timeoutMs = options.timeoutMs ?? this.#options.readyTimeoutMs;
-    const states = targets.map((t) => this.#targets.get(t) ?? this.#target(t));
+    // Awaited targets stay watched whatever else is picked meanwhile (pinned as each is created:
+    // creating the next may push an unpinned one out of the bound).
+    const states = targets.map((t) => {
+      const s = this.#targets.get(t) ?? this.#target(t);
+      s.pins++;
+      this.#track(s);
+      return s;
+    });
+    try {
+      await this.#whenReady(states, timeoutMs);
+    } finally {
+      for (const s of states) {
+        s.pins--;
+        this.#track(s);
+      }
+    }
+  }
+
+  async #whenReady(states: readonly TargetState[], timeoutMs: number): Promise<void> {
     const isReady = (): boolean => this.#bindings.every((b) => b.source.synced) && states.every((s) => s.router !== undefined);
     await this.#started;
     if (isReady()) return;
@@ -447,7 +573,11 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
     return out;
   }
 
-  /** The current state as JSON (CSDS-like): sources, targets and clusters. Secrets are redacted by sources. */
+  /**
+   * The current state as JSON (CSDS-like): sources, the targets watched now, the target bound's
+   * counters (`targetBound`: watched, unresolved, forgotten, known-absent names) and clusters.
+   * Secrets are redacted by sources.
+   */
   dump(): Record<string, unknown> {
     return {
       sources: this.#bindings.map((b) => ({
@@ -463,6 +593,14 @@ export class MeshClient extends EventEmitter<MeshClientEvents> {
         routeTable: s.routeTable?.name ?? null,
         status: s.router === undefined ? s.unavailable.error.code : 'ok',
       })),
+      targetBound: {
+        watched: this.#targets.size,
+        unresolved: this.#unresolved.size,
+        maxUnresolved: this.#unresolved.max,
+        forgotten: this.#forgotten,
+        knownAbsent: this.#absent.size,
+        maxKnownAbsent: this.#absent.max,
+      },
       clusters: this.clusters(),
     };
   }

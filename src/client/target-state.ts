@@ -28,4 +28,6 @@ export interface TargetState {
   readonly noRoute: PickFailure;
   /** Returned for a route whose action does not forward. */
   readonly nonForwarding: PickFailure;
+  /** Pending `ready()` calls waiting for the target; while any, it is never forgotten. */
+  pins: number;
 }

@@ -3,7 +3,7 @@ import { EventEmitter } from 'eventemitter3';
 import type * as grpc from '@grpc/grpc-js';
 import type { MeshSnapshot } from '../model/mesh-snapshot';
 import { loadMeshConfigFile, parseMeshConfig } from '../sources/file/mesh-config';
-import { loadGrpc } from '../sources/xds/ads-channel';
+import { loadGrpc } from './load-grpc';
 import type {
   WireDeltaDiscoveryRequest,
   WireDiscoveryRequest,
@@ -18,6 +18,11 @@ export interface XdsControlPlaneOptions {
   host?: string;
   /** Port; 0 (default) picks a free one. */
   port?: number;
+  /**
+   * Listen on this Unix domain socket instead of TCP (`host` and `port` are then unused), the way
+   * istio-agent serves xDS to proxyless clients on `unix:///etc/istio/proxy/XDS`.
+   */
+  socketPath?: string;
   /** Server credentials (TLS); default insecure. */
   credentials?: grpc.ServerCredentials;
   /** The initial state. */
@@ -79,6 +84,7 @@ function digest(bytes: Uint8Array): string {
  */
 export class XdsControlPlane extends EventEmitter<XdsControlPlaneEvents> {
   readonly #host: string;
+  readonly #socketPath: string | undefined;
   readonly #credentials: grpc.ServerCredentials | undefined;
   #port: number;
   #server: grpc.Server | undefined;
@@ -96,6 +102,7 @@ export class XdsControlPlane extends EventEmitter<XdsControlPlaneEvents> {
     super();
     this.#host = options.host ?? '127.0.0.1';
     this.#port = options.port ?? 0;
+    this.#socketPath = options.socketPath;
     this.#credentials = options.credentials;
     if (options.snapshot) this.#resources = encodeSnapshot(options.snapshot);
   }
@@ -105,8 +112,9 @@ export class XdsControlPlane extends EventEmitter<XdsControlPlaneEvents> {
     return this.#port;
   }
 
-  /** `host:port` to put in a bootstrap's `server_uri`. */
+  /** `host:port` (or `unix:///path` with `socketPath`) to put in a bootstrap's `server_uri`. */
   get address(): string {
+    if (this.#socketPath !== undefined) return `unix://${this.#socketPath}`;
     return this.#host.includes(':') ? `[${this.#host}]:${this.#port}` : `${this.#host}:${this.#port}`;
   }
 
@@ -159,7 +167,8 @@ export class XdsControlPlane extends EventEmitter<XdsControlPlaneEvents> {
     } as unknown as grpc.UntypedServiceImplementation);
     const creds = this.#credentials ?? g.ServerCredentials.createInsecure();
     this.#port = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(`${this.#host.includes(':') ? `[${this.#host}]` : this.#host}:${this.#port}`, creds, (err, port) =>
+      const bindTo = this.#socketPath !== undefined ? `unix://${this.#socketPath}` : `${this.#host.includes(':') ? `[${this.#host}]` : this.#host}:${this.#port}`;
+      server.bindAsync(bindTo, creds, (err, port) =>
         err ? reject(err) : resolve(port),
       );
     });

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadGrpc } from '../../src/sources/xds/ads-channel';
+import { loadGrpc } from '../../src/testing/load-grpc';
 import { TypeUrl } from '../../src/sources/xds/type-urls';
 import { XdsSource } from '../../src/sources/xds/xds-source';
 import { XdsControlPlane } from '../../src/testing/xds-control-plane';
@@ -160,6 +161,20 @@ describe('XdsControlPlane with XdsSource', () => {
     cp.delayResponses(5);
     cp.resume();
     await snapshotWhere(src, (s) => s.clusters.size === 2);
+  });
+
+  it('serves over a Unix domain socket, reached with an Istio-shaped unix:/// bootstrap', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sidecarless-xds-'));
+    try {
+      const cp = await plane(canarySnapshot(), { socketPath: path.join(dir, 'XDS') });
+      assert.equal(cp.address, `unix://${path.join(dir, 'XDS')}`);
+      const src = source({ bootstrap: cp.bootstrap() });
+      await src.start();
+      src.watch('reviews:9080');
+      await snapshotWhere(src, (s) => s.clusters.size === 2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('connects to the control plane over TLS (bootstrap channel_creds tls)', async () => {

@@ -1,78 +1,80 @@
 import type { Metadata, StatusObject } from '@grpc/grpc-js';
-import { performance } from 'node:perf_hooks';
-import type { PickSuccess } from '../../client/pick-result';
-import { ErrorCode } from '../../errors';
+import type { PickResult, RoutePolicy } from '../../client/pick-result';
 import type { MeshPicker } from '../outbound/mesh-picker';
-import type { ConfigSelector, GrpcModule } from './grpc-js-compat';
+import type { CallConfig, ConfigSelector, GrpcModule } from './grpc-js-compat';
+import { grpcRetryPolicy } from './grpc-retry-policy';
+import { MeshCall, pickInformationFor } from './mesh-call';
 import { metadataHeaders } from './metadata-headers';
-
-/** pickInformation keys our picker reads (grpc-js passes them from the config selector to the picker). */
-export const PICK_ADDRESS_KEY = 'sidecarless.address';
-export const PICK_HOST_KEY = 'sidecarless.host';
-export const PICK_PORT_KEY = 'sidecarless.port';
-export const PICK_ERROR_KEY = 'sidecarless.error';
-
-type CallConfig = ReturnType<ConfigSelector['invoke']>;
 
 function durationOf(ms: number): { seconds: number; nanos: number } {
   return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 };
 }
 
+type MethodConfig = CallConfig['methodConfig'];
+
+/**
+ * grpc-js only reads a call's method config, so calls share them: one per route policy (the mesh
+ * caches those per route). Not frozen: a grpc-js that wrote to one would throw in strict mode.
+ */
+const methodConfigs = new WeakMap<RoutePolicy, MethodConfig>();
+const NO_ROUTE_CONFIG: MethodConfig = { name: [] };
+
+/** The method config of a call: the route's timeout as deadline, its retry policy as A6 retries. */
+function methodConfigOf(result: PickResult): MethodConfig {
+  if (!result.ok) return NO_ROUTE_CONFIG;
+  let config = methodConfigs.get(result.policy);
+  if (config === undefined) {
+    const timeoutMs = result.policy.timeoutMs ?? result.policy.route.maxStreamDurationMs;
+    const retryPolicy = grpcRetryPolicy(result.policy.retryPolicy);
+    config = {
+      name: [],
+      ...(timeoutMs ? { timeout: durationOf(timeoutMs) } : {}),
+      ...(retryPolicy ? { retryPolicy } : {}),
+    };
+    methodConfigs.set(result.policy, config);
+  }
+  return config;
+}
+
 /**
  * The per-call config selector the `mesh:` resolver installs on the channel (gRFC A31 shape): it
  * routes each call (method path + metadata) through `mesh.pick`, sets the route's timeout as the
- * call deadline, hands the chosen endpoint to our LB picker in `pickInformation`, and reports the
- * call's status and latency to `done()` from a per-call filter when the call ends, whatever ends it.
+ * call deadline and the route's retry policy as the call's A6 retry policy (gRFC A44; grpc-js runs
+ * the attempts), and ties a {@link MeshCall} to the call's `pickInformation` for our LB picker:
+ * the first attempt uses this pick, each retry picks again. A per-call filter ends the call's last
+ * pick when the call ends, whatever ends it (an attempt still queued at a deadline or cancel).
  */
 export function createMeshConfigSelector(grpcModule: GrpcModule, mesh: MeshPicker, target: string): ConfigSelector {
   const Status = grpcModule.status;
   const { BaseFilter } = grpcModule.experimental;
 
-  class OutcomeFilter extends BaseFilter {
-    readonly #pick: PickSuccess;
-    readonly #startedAt = performance.now();
+  class CallEndFilter extends BaseFilter {
+    readonly #call: MeshCall;
 
-    constructor(pick: PickSuccess) {
+    constructor(call: MeshCall) {
       super();
-      this.#pick = pick;
+      this.#call = call;
     }
 
     override receiveTrailers(status: StatusObject): StatusObject {
-      this.#pick.done({ ok: status.code === Status.OK, status: status.code, latencyMs: performance.now() - this.#startedAt });
+      this.#call.finish(status.code);
       return status;
     }
   }
 
   return {
     invoke(method: string, metadata: Metadata): CallConfig {
-      const result = mesh.pick(target, { path: method, headers: metadataHeaders(metadata) });
-      if (!result.ok) {
-        return {
-          methodConfig: { name: [] },
-          pickInformation: { [PICK_ERROR_KEY]: `${result.error.code}: ${result.error.message}` },
-          status: Status.OK,
-          dynamicFilterFactories: [],
-        };
-      }
-      const route = result.policy.route;
-      const timeoutMs = result.policy.timeoutMs ?? route.maxStreamDurationMs;
-      const pick = result;
+      const ctx = { path: method, headers: metadataHeaders(metadata) };
+      const result = mesh.pick(target, ctx);
+      const call = new MeshCall(mesh, target, ctx, result);
       return {
-        methodConfig: { name: [], ...(timeoutMs ? { timeout: durationOf(timeoutMs) } : {}) },
-        pickInformation: {
-          [PICK_ADDRESS_KEY]: result.endpoint.address,
-          [PICK_HOST_KEY]: result.endpoint.host,
-          [PICK_PORT_KEY]: String(result.endpoint.port),
-        },
+        methodConfig: methodConfigOf(result),
+        pickInformation: pickInformationFor(call),
         status: Status.OK,
-        dynamicFilterFactories: [{ createFilter: () => new OutcomeFilter(pick) }],
+        dynamicFilterFactories: [{ createFilter: () => new CallEndFilter(call) }],
       };
     },
     unref(): void {},
   };
 }
 
-/** Whether a pick error string (from pickInformation) means the request was dropped by policy. */
-export function isDropError(error: string): boolean {
-  return error.startsWith(`${ErrorCode.DROPPED}:`);
-}

@@ -1,15 +1,28 @@
 import type { experimental, StatusObject } from '@grpc/grpc-js';
+import { ErrorCode } from '../../errors';
 import type { GrpcModule } from './grpc-js-compat';
-import { isDropError, PICK_ADDRESS_KEY, PICK_ERROR_KEY, PICK_HOST_KEY, PICK_PORT_KEY } from './mesh-config-selector';
+import { meshCallOf } from './mesh-call';
 
 /** Name of our LB policy in the service config. */
 export const MESH_LB_POLICY_NAME = 'sidecarless_mesh';
 
 /**
- * Registers the `sidecarless_mesh` LB policy. The endpoint is already chosen per call by the mesh
- * (in the config selector); this policy only owns one subchannel per endpoint address, created on
- * first use, and maps each call's chosen address to its subchannel: ready → use it, connecting →
- * queue the call, failed → fail it (UNAVAILABLE) so outlier detection sees the failure.
+ * Whether a failed pick ends the call without retries (grpc-js DROP): a drop by policy
+ * (`MESH_ERR_DROPPED`) or an open circuit breaker (`MESH_ERR_OVERLOADED`), as gRPC's xDS
+ * cluster_impl picker does. Other pick failures (no endpoint) fail the attempt with UNAVAILABLE,
+ * which the route's retry policy may retry.
+ */
+function isDrop(code: ErrorCode): boolean {
+  return code === ErrorCode.DROPPED || code === ErrorCode.OVERLOADED;
+}
+
+/**
+ * Registers the `sidecarless_mesh` LB policy. The mesh chooses the endpoint of each attempt (the
+ * call's `MeshCall`: the config selector's pick for the first attempt, a new mesh pick for
+ * each retry); this policy only owns one subchannel per endpoint address, created on first use,
+ * and maps the attempt's endpoint to its subchannel: ready → use it (the attempt's end is reported
+ * to the mesh), connecting → queue the attempt, failed → fail it (UNAVAILABLE, reported as a
+ * failure so outlier detection sees it; a retry picks again).
  */
 export function registerMeshLoadBalancer(grpcModule: GrpcModule): void {
   const { experimental: x, connectivityState: ConnectivityState, Metadata, status: Status } = grpcModule;
@@ -38,22 +51,24 @@ export function registerMeshLoadBalancer(grpcModule: GrpcModule): void {
     }
 
     pick(args: experimental.PickArgs): experimental.PickResult {
-      const info = args.extraPickInfo;
-      const error = info[PICK_ERROR_KEY];
-      if (error !== undefined) {
-        const type = isDropError(error) ? PickResultType.DROP : PickResultType.TRANSIENT_FAILURE;
-        return { pickResultType: type, subchannel: null, status: failure(Status.UNAVAILABLE, error), onCallStarted: null, onCallEnded: null };
-      }
-      const address = info[PICK_ADDRESS_KEY];
-      if (address === undefined) {
+      const call = meshCallOf(args.extraPickInfo);
+      if (call === undefined) {
         return { pickResultType: PickResultType.TRANSIENT_FAILURE, subchannel: null, status: failure(Status.INTERNAL, 'sidecarless: the call was not routed by the mesh resolver'), onCallStarted: null, onCallEnded: null };
       }
-      const subchannel = this.#lb.subchannel(address, info[PICK_HOST_KEY]!, Number(info[PICK_PORT_KEY]));
+      const picked = call.pick();
+      if (!picked.ok) {
+        call.finish(Status.UNAVAILABLE);
+        const type = isDrop(picked.error.code) ? PickResultType.DROP : PickResultType.TRANSIENT_FAILURE;
+        return { pickResultType: type, subchannel: null, status: failure(Status.UNAVAILABLE, `${picked.error.code}: ${picked.error.message}`), onCallStarted: null, onCallEnded: null };
+      }
+      const endpoint = picked.endpoint;
+      const subchannel = this.#lb.subchannel(endpoint.address, endpoint.host, endpoint.port);
       switch (subchannel.getConnectivityState()) {
         case ConnectivityState.READY:
-          return { pickResultType: PickResultType.COMPLETE, subchannel, status: null, onCallStarted: null, onCallEnded: null };
+          return { pickResultType: PickResultType.COMPLETE, subchannel, status: null, onCallStarted: null, onCallEnded: call.finish };
         case ConnectivityState.TRANSIENT_FAILURE:
-          return { pickResultType: PickResultType.TRANSIENT_FAILURE, subchannel: null, status: failure(Status.UNAVAILABLE, `sidecarless: endpoint ${address} is unreachable`), onCallStarted: null, onCallEnded: null };
+          call.finish(Status.UNAVAILABLE);
+          return { pickResultType: PickResultType.TRANSIENT_FAILURE, subchannel: null, status: failure(Status.UNAVAILABLE, `sidecarless: endpoint ${endpoint.address} is unreachable`), onCallStarted: null, onCallEnded: null };
         default:
           subchannel.startConnecting();
           return { pickResultType: PickResultType.QUEUE, subchannel: null, status: null, onCallStarted: null, onCallEnded: null };

@@ -15,8 +15,10 @@ export interface RegisterMeshGrpcOptions {
 /**
  * Registers the `mesh:` resolver and the `sidecarless_mesh` LB policy into your `@grpc/grpc-js`, so
  * `new Client('mesh:///reviews', creds)` routes each call by method path and metadata, balances it
- * with the cluster's policy, applies the route timeout as deadline, and reports every call's status
- * to the mesh (outlier detection, least request, circuit breaker).
+ * with the cluster's policy, applies the route timeout as deadline and the route's retry policy
+ * (gRFC A44, run by grpc-js; each retry picks an endpoint again), and reports every attempt's
+ * status to the mesh (outlier detection, least request, circuit breaker).
+ * @param mesh the client (any object with its `pick` and `ready`).
  *
  * @example
  * ```ts
@@ -26,7 +28,7 @@ export interface RegisterMeshGrpcOptions {
  *   { interceptors: [meshGrpcInterceptor(grpc)] });
  * ```
  */
-export function registerMeshGrpc(grpcModule: GrpcModule, mesh: MeshClient, options: RegisterMeshGrpcOptions = {}): void {
+export function registerMeshGrpc(grpcModule: GrpcModule, mesh: Pick<MeshClient, 'pick' | 'ready'>, options: RegisterMeshGrpcOptions = {}): void {
   if (grpcModule === null || typeof grpcModule !== 'object' || typeof grpcModule.experimental?.registerResolver !== 'function') {
     throw new InvalidConfigError('grpc', 'must be the @grpc/grpc-js module (>= 1.10)');
   }

@@ -1,13 +1,10 @@
 import http, { type ClientRequest } from 'node:http';
 import type { MeshPicker } from '../outbound/mesh-picker';
-import { defaultTargetsOf, OriginTargets, type TargetsOf } from '../outbound/origin-target';
+import { createOriginTargets, type OriginTargets, type OutboundTargetOptions } from '../outbound/origin-target';
 import { routeAgentRequest, type AddRequest, type AgentRequestOptions } from './route-agent-request';
 
-/** Options of {@link MeshHttpAgent} and {@link MeshHttpsAgent}: the base agent's plus the mesh's. */
-export interface MeshAgentOptions {
-  /** Maps the request's origin to the mesh targets to try (default: `host:port` if a port is explicit, then the host). */
-  targetsOf?: TargetsOf;
-}
+/** Options of {@link MeshHttpAgent} and {@link MeshHttpsAgent} besides the base agent's: which requests the mesh routes. */
+export type MeshAgentOptions = OutboundTargetOptions;
 
 // `addRequest` is how Node's http client hands a request to its agent; it is not in the typings.
 const baseAddRequest = (http.Agent.prototype as unknown as { addRequest: AddRequest }).addRequest;
@@ -26,10 +23,10 @@ export class MeshHttpAgent extends http.Agent {
   readonly #origins: OriginTargets;
 
   constructor(mesh: MeshPicker, options: http.AgentOptions & MeshAgentOptions = {}) {
-    const { targetsOf, ...agentOptions } = options;
+    const { targetsOf, meshHosts, ...agentOptions } = options;
     super({ keepAlive: true, ...agentOptions });
     this.#mesh = mesh;
-    this.#origins = new OriginTargets(targetsOf ?? defaultTargetsOf);
+    this.#origins = createOriginTargets({ targetsOf, meshHosts });
   }
 
   /** @internal Called by Node's http client for each request. */

@@ -1,7 +1,7 @@
 import https from 'node:https';
 import type { ClientRequest } from 'node:http';
 import type { MeshPicker } from '../outbound/mesh-picker';
-import { defaultTargetsOf, OriginTargets } from '../outbound/origin-target';
+import { createOriginTargets, type OriginTargets } from '../outbound/origin-target';
 import type { MeshAgentOptions } from './mesh-http-agent';
 import { routeAgentRequest, type AddRequest, type AgentRequestOptions } from './route-agent-request';
 
@@ -16,10 +16,10 @@ export class MeshHttpsAgent extends https.Agent {
   readonly #origins: OriginTargets;
 
   constructor(mesh: MeshPicker, options: https.AgentOptions & MeshAgentOptions = {}) {
-    const { targetsOf, ...agentOptions } = options;
+    const { targetsOf, meshHosts, ...agentOptions } = options;
     super({ keepAlive: true, ...agentOptions });
     this.#mesh = mesh;
-    this.#origins = new OriginTargets(targetsOf ?? defaultTargetsOf);
+    this.#origins = createOriginTargets({ targetsOf, meshHosts });
   }
 
   /** @internal Called by Node's https client for each request. */

@@ -1,4 +1,6 @@
 import { LRUCache } from 'lru-cache';
+import { InvalidConfigError } from '../../errors';
+import { compileMeshHosts, type MeshHosts } from './mesh-hosts';
 
 /** A request origin as the mesh interceptor sees it. */
 export interface MeshOrigin {
@@ -11,6 +13,8 @@ export interface MeshOrigin {
   /** Mesh targets to try in order; empty: never routed by the mesh. */
   readonly targets: readonly string[];
 }
+
+const NO_TARGETS: readonly string[] = Object.freeze([]);
 
 /** Maps a parsed origin to the mesh targets to try, in order. */
 export type TargetsOf = (origin: URL) => readonly string[];
@@ -25,6 +29,35 @@ export const defaultTargetsOf: TargetsOf = (origin) => {
   return origin.port === '' ? [origin.hostname] : [origin.host, origin.hostname];
 };
 
+/** How an outbound integration (undici, http agents) decides which requests the mesh routes. */
+export interface OutboundTargetOptions {
+  /**
+   * Which hosts are mesh targets (patterns such as `['*.svc.cluster.local', 'reviews']`, or a
+   * function of the host name). Requests to other hosts never touch the mesh: no pick, no
+   * control-plane subscription, no per-host state. Default: every host is tried (IP literals
+   * never are), and hosts the mesh does not know pass through.
+   */
+  meshHosts?: MeshHosts;
+  /**
+   * Maps a request's origin to the mesh targets to try, in order; the first the mesh knows routes
+   * the request, and when none is known the request passes through untouched. Applies to hosts
+   * `meshHosts` lets through. Default: `host:port` when the URL has an explicit port, then the
+   * host name; IP literals are never routed.
+   */
+  targetsOf?: TargetsOf;
+}
+
+/**
+ * Validates the target options of an outbound integration and builds its origin cache.
+ * @throws InvalidConfigError naming `targetsOf` or `meshHosts` (`meshHosts[2]`).
+ */
+export function createOriginTargets(options: OutboundTargetOptions): OriginTargets {
+  if (options.targetsOf !== undefined && typeof options.targetsOf !== 'function') {
+    throw new InvalidConfigError('targetsOf', 'must be a function (origin: URL) => string[]');
+  }
+  return new OriginTargets(options.targetsOf ?? defaultTargetsOf, compileMeshHosts(options.meshHosts));
+}
+
 /**
  * Parses origins once: requests reuse a few origins, so an LRU keyed by the origin string keeps
  * the per-request cost to a map lookup while bounding memory for apps that call many hosts.
@@ -32,12 +65,18 @@ export const defaultTargetsOf: TargetsOf = (origin) => {
 export class OriginTargets {
   readonly #cache = new LRUCache<string, MeshOrigin>({ max: 1024 });
   readonly #targetsOf: TargetsOf;
+  readonly #isMeshHost: ((hostname: string) => boolean) | undefined;
   /** The last origin looked up (before the LRU): callers send runs of requests to one origin. */
   #lastKey: string | undefined;
   #last: MeshOrigin | undefined;
 
-  constructor(targetsOf: TargetsOf) {
+  /**
+   * @param targetsOf the mesh targets of an origin.
+   * @param isMeshHost when given, origins whose host name it rejects get no targets (never routed).
+   */
+  constructor(targetsOf: TargetsOf, isMeshHost?: (hostname: string) => boolean) {
     this.#targetsOf = targetsOf;
+    this.#isMeshHost = isMeshHost;
   }
 
   /** The parsed origin, or undefined when it is not an http(s) URL. */
@@ -54,7 +93,8 @@ export class OriginTargets {
       }
       if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
       const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-      parsed = Object.freeze({ protocol: url.protocol, host: url.host, hostname, targets: Object.freeze([...this.#targetsOf(url)]) });
+      const targets = this.#isMeshHost === undefined || this.#isMeshHost(hostname) ? this.#targetsOf(url) : NO_TARGETS;
+      parsed = Object.freeze({ protocol: url.protocol, host: url.host, hostname, targets: Object.freeze([...targets]) });
       this.#cache.set(key, parsed);
     }
     this.#lastKey = key;

@@ -7,5 +7,6 @@ export { createMeshDispatcher, type MeshDispatcherOptions } from './mesh-dispatc
 export { createMeshFetch, type MeshFetch } from './mesh-fetch';
 export { installGlobalDispatcher } from './global-dispatcher';
 export type { MeshPicker } from '../outbound/mesh-picker';
-export { defaultTargetsOf, type TargetsOf } from '../outbound/origin-target';
+export { defaultTargetsOf, type TargetsOf, type OutboundTargetOptions } from '../outbound/origin-target';
+export type { MeshHosts } from '../outbound/mesh-hosts';
 export { runWithMeshContext, currentMeshContext, type MeshContextHeaders } from '../outbound/mesh-context';

@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { Agent, Dispatcher } from 'undici';
-import { MeshRouter, type MeshInterceptorOptions } from './mesh-router';
+import { MeshRouter } from './mesh-router';
+import type { MeshInterceptorOptions } from './mesh-interceptor';
 import type { MeshPicker } from '../outbound/mesh-picker';
 
 /** Options of {@link createMeshDispatcher}. */

@@ -1,8 +1,13 @@
 import type { Dispatcher } from 'undici';
-import { MeshRouter, type DispatchTarget, type MeshInterceptorOptions } from './mesh-router';
+import { MeshRouter, type DispatchTarget } from './mesh-router';
 import type { MeshPicker } from '../outbound/mesh-picker';
+import type { OutboundTargetOptions } from '../outbound/origin-target';
 
-export type { MeshInterceptorOptions } from './mesh-router';
+/** Options of {@link meshInterceptor}: which requests the mesh routes (`meshHosts`, `targetsOf`) and retry jitter. */
+export interface MeshInterceptorOptions extends OutboundTargetOptions {
+  /** Source of randomness for back-off jitter, in [0, 1). Default `Math.random`. */
+  random?: () => number;
+}
 
 /**
  * An undici interceptor that routes requests for mesh services: per request it picks an endpoint

@@ -4,24 +4,13 @@ import { InvalidConfigError } from '../../errors';
 import type { Endpoint } from '../../model/endpoint';
 import { currentMeshContext } from '../outbound/mesh-context';
 import { pickError, pickFirstKnown, type MeshPicker } from '../outbound/mesh-picker';
-import { defaultTargetsOf, OriginTargets, type MeshOrigin, type TargetsOf } from '../outbound/origin-target';
+import { createOriginTargets, type MeshOrigin, type OriginTargets } from '../outbound/origin-target';
 import { aimOptions, copyOptions } from './attempt-options';
 import { MeshRequest } from './mesh-request';
 import { RawHandlerAdapter } from './raw-handler-adapter';
 import { normalizeOutgoingHeaders } from './request-headers';
 import { isRawDispatchHandler, SingleAttemptHandler } from './single-attempt-handler';
-
-/** Options of {@link meshInterceptor} and the dispatchers built on it. */
-export interface MeshInterceptorOptions {
-  /**
-   * Maps a request's origin to the mesh targets to try, in order; the first the mesh knows routes
-   * the request, and when none is known the request passes through untouched. Default: `host:port`
-   * when the URL has an explicit port, then the host name; IP literals are never routed.
-   */
-  targetsOf?: TargetsOf;
-  /** Source of randomness for back-off jitter, in [0, 1). Default `Math.random`. */
-  random?: () => number;
-}
+import type { MeshInterceptorOptions } from './mesh-interceptor';
 
 /** Where a routed request goes next: the base dispatcher, or the next dispatch of a compose chain. */
 export interface DispatchTarget {
@@ -57,14 +46,11 @@ export class MeshRouter {
     if (mesh === null || typeof mesh !== 'object' || typeof mesh.pick !== 'function') {
       throw new InvalidConfigError('mesh', 'must be a MeshClient');
     }
-    if (options.targetsOf !== undefined && typeof options.targetsOf !== 'function') {
-      throw new InvalidConfigError('targetsOf', 'must be a function (origin: URL) => string[]');
-    }
     if (options.random !== undefined && typeof options.random !== 'function') {
       throw new InvalidConfigError('random', 'must be a function returning a number in [0, 1)');
     }
+    this.#origins = createOriginTargets(options);
     this.#mesh = mesh;
-    this.#origins = new OriginTargets(options.targetsOf ?? defaultTargetsOf);
     this.#random = options.random ?? Math.random;
   }
 

@@ -8,7 +8,7 @@ import type {
   StringMatcher,
 } from '../../model/route-table';
 import { ConfigReader, type ConfigItem } from './config-reader';
-import { checkRe2 } from './re2-check';
+import { checkRe2 } from '../../routing/re2-check';
 
 const STRING_MATCH_KINDS = ['exact', 'prefix', 'suffix', 'contains'] as const;
 const STRING_MATCHER_KEYS = [...STRING_MATCH_KINDS, 'regex', 'ignoreCase'];

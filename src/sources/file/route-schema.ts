@@ -9,7 +9,7 @@ import type {
   VirtualHost,
 } from '../../model/route-table';
 import { ConfigReader, readList, readStringList, type ConfigItem } from './config-reader';
-import { checkRe2 } from './re2-check';
+import { checkRe2 } from '../../routing/re2-check';
 import { MATCH_ALL, readRouteMatch } from './route-match-schema';
 
 /**

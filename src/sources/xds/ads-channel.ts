@@ -1,9 +1,11 @@
 import { channel } from 'node:diagnostics_channel';
 import * as fs from 'node:fs';
-import type * as grpc from '@grpc/grpc-js';
 import { ErrorCode, InvalidConfigError } from '../../errors';
 import type { XdsServerConfig } from './bootstrap';
 import { decodeMessage, encodeMessage } from './protos';
+import type { GrpcBidiCall } from './transport/grpc-bidi-call';
+import { parseGrpcTarget } from './transport/grpc-target';
+import { Http2GrpcChannel, type GrpcTlsOptions } from './transport/http2-grpc-channel';
 
 const SOTW_METHOD = '/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources';
 const DELTA_METHOD = '/envoy.service.discovery.v3.AggregatedDiscoveryService/DeltaAggregatedResources';
@@ -17,16 +19,7 @@ export const XDS_RESPONSE_CHANNEL = 'sidecarless:xds:response';
 const responseChannel = channel(XDS_RESPONSE_CHANNEL);
 
 /** One bidirectional ADS call: plain objects in (requests), plain objects out (responses). */
-export type AdsCall = grpc.ClientDuplexStream<object, object>;
-
-let grpcModule: typeof grpc | undefined;
-
-/** `@grpc/grpc-js`, a peer dependency, loaded when the first xDS connection is made. */
-export function loadGrpc(): typeof grpc {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  grpcModule ??= require('@grpc/grpc-js') as typeof grpc;
-  return grpcModule;
-}
+export type AdsCall = GrpcBidiCall<object, object>;
 
 function readPem(file: string, field: string): Buffer {
   try {
@@ -36,38 +29,33 @@ function readPem(file: string, field: string): Buffer {
   }
 }
 
-/** grpc-js channel credentials for a bootstrap server entry. */
-export function channelCredentials(server: XdsServerConfig): grpc.ChannelCredentials {
-  const g = loadGrpc();
+/** TLS material of a bootstrap server entry, or undefined for `insecure`. */
+export function tlsOptionsOf(server: XdsServerConfig): GrpcTlsOptions | undefined {
   const creds = server.channelCreds;
-  if (creds.type === 'insecure') return g.credentials.createInsecure();
+  if (creds.type === 'insecure') return undefined;
   const field = 'xds_servers[].channel_creds.tls.config';
-  return g.credentials.createSsl(
-    creds.caCertificateFile ? readPem(creds.caCertificateFile, `${field}.ca_certificate_file`) : null,
-    creds.privateKeyFile ? readPem(creds.privateKeyFile, `${field}.private_key_file`) : null,
-    creds.certificateFile ? readPem(creds.certificateFile, `${field}.certificate_file`) : null,
-  );
+  return {
+    ...(creds.caCertificateFile ? { ca: readPem(creds.caCertificateFile, `${field}.ca_certificate_file`) } : {}),
+    ...(creds.certificateFile ? { cert: readPem(creds.certificateFile, `${field}.certificate_file`) } : {}),
+    ...(creds.privateKeyFile ? { key: readPem(creds.privateKeyFile, `${field}.private_key_file`) } : {}),
+  };
 }
 
 /**
- * A gRPC channel to one xDS server, opening ADS calls (SotW or delta). Messages are (de)serialised
+ * The connection to one xDS server, opening ADS calls (SotW or delta). Messages are (de)serialised
  * with the lean protos, so resources arrive as `{type_url, value}` and are decoded by type URL.
  */
 export class AdsChannel {
   readonly server: XdsServerConfig;
-  readonly #client: grpc.Client;
-  #closed = false;
+  readonly #channel: Http2GrpcChannel;
 
-  constructor(server: XdsServerConfig) {
+  constructor(server: XdsServerConfig, userAgent: string) {
     this.server = server;
-    const g = loadGrpc();
-    this.#client = new g.Client(server.serverUri, channelCredentials(server), {
-      'grpc.keepalive_time_ms': 30_000,
-      'grpc.keepalive_timeout_ms': 10_000,
-      // grpc-js caps received messages at 4 MiB by default; one SotW EDS response of a large mesh
-      // (10,000 clusters × 10 endpoints ≈ 5 MiB) exceeds it, the call fails with RESOURCE_EXHAUSTED
-      // and every reconnect fails the same way. The control plane is trusted: no cap.
-      'grpc.max_receive_message_length': -1,
+    const tls = tlsOptionsOf(server);
+    this.#channel = new Http2GrpcChannel({
+      target: parseGrpcTarget(server.serverUri, 'xds_servers[].server_uri'),
+      ...(tls ? { tls } : {}),
+      userAgent,
     });
   }
 
@@ -75,35 +63,22 @@ export class AdsChannel {
   open(delta: boolean): AdsCall {
     const req = delta ? 'envoy.service.discovery.v3.DeltaDiscoveryRequest' : 'envoy.service.discovery.v3.DiscoveryRequest';
     const res = delta ? 'envoy.service.discovery.v3.DeltaDiscoveryResponse' : 'envoy.service.discovery.v3.DiscoveryResponse';
-    return this.#client.makeBidiStreamRequest<object, object>(
+    return this.#channel.openBidi<object, object>(
       delta ? DELTA_METHOD : SOTW_METHOD,
-      (value: object) => encodeMessage(req, value),
-      (bytes: Buffer) => {
+      (value) => encodeMessage(req, value),
+      (bytes) => {
         if (responseChannel.hasSubscribers) responseChannel.publish({ bytes: bytes.length });
         return decodeMessage<object>(res, bytes);
       },
     );
   }
 
-  /** Calls `callback` once when the channel is READY (never after {@link close}). */
+  /** Calls `callback` once the connection is established (never after {@link close}). */
   whenReady(callback: () => void): void {
-    const channel = this.#client.getChannel();
-    const g = loadGrpc();
-    const check = () => {
-      if (this.#closed) return;
-      const state = channel.getConnectivityState(true);
-      if (state === g.connectivityState.READY) {
-        callback();
-        return;
-      }
-      if (state === g.connectivityState.SHUTDOWN) return;
-      channel.watchConnectivityState(state, Infinity, () => check());
-    };
-    check();
+    this.#channel.whenReady(callback);
   }
 
   close(): void {
-    this.#closed = true;
-    this.#client.close();
+    this.#channel.close();
   }
 }

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { ErrorCode, InvalidConfigError } from '../../errors';
+import { parseGrpcTarget } from './transport/grpc-target';
 
 /** Credentials for the connection to an xDS server (gRFC A27 `insecure`, A65 `tls`). */
 export type XdsChannelCreds =
@@ -95,6 +96,8 @@ function parseServers(v: unknown, field: string): XdsServerConfig[] {
     const at = `${field}[${i}]`;
     if (!isObject(s)) fail(at, 'must be an object');
     if (typeof s.server_uri !== 'string' || s.server_uri === '') fail(`${at}.server_uri`, 'must be a non-empty string');
+    // Rejects what cannot be dialled now, naming the key, rather than at the first connection.
+    parseGrpcTarget(s.server_uri, `${at}.server_uri`);
     const features = s.server_features ?? [];
     if (!Array.isArray(features) || features.some((f) => typeof f !== 'string')) {
       fail(`${at}.server_features`, 'must be an array of strings');

@@ -7,9 +7,10 @@ import { CLUSTER_LOAD_ASSIGNMENT_RESOURCE, type XdsEndpoints } from './resources
 import { CLUSTER_RESOURCE, type XdsCluster } from './resources/cluster-resource';
 import { LISTENER_RESOURCE } from './resources/listener-resource';
 import type { XdsResourceType } from './resources/resource-type';
-import { clustersOfRouteTable, ROUTE_CONFIGURATION_RESOURCE } from './resources/route-configuration-resource';
+import { ROUTE_CONFIGURATION_RESOURCE } from './resources/route-configuration-resource';
 import type { SnapshotChange } from '../source';
 import { OverlayMap } from './overlay-map';
+import { clustersForAuthority } from './virtual-host-clusters';
 import type { XdsClient } from './xds-client';
 
 /** A37: aggregate clusters nest at most this deep. */
@@ -229,7 +230,7 @@ export class DependencyManager {
         ok = rw.state !== 'pending' && ok;
         table = rw.value;
       }
-      if (table) for (const cluster of clustersOfRouteTable(table)) ok = visitCluster(cluster, 1) && ok;
+      if (table) for (const cluster of clustersForAuthority(table, key)) ok = visitCluster(cluster, 1) && ok;
       complete.set(key, ok);
     }
     this.#prune(this.#listeners, wantListeners);
@@ -294,7 +295,7 @@ export class DependencyManager {
           table = this.#routes.get(listener.routeTableName)?.value;
           if (table) routeTables.set(listener.routeTableName, table);
         }
-        if (table) for (const name of clustersOfRouteTable(table)) this.#addCluster(name, clusters, 1);
+        if (table) for (const name of clustersForAuthority(table, key)) this.#addCluster(name, clusters, 1);
       } else if (last) {
         // Not yet complete: keep what this target had in the last published snapshot.
         const listener = last.listeners.get(key);
@@ -306,7 +307,7 @@ export class DependencyManager {
           if (table && !routeTables.has(listener.routeTableName)) routeTables.set(listener.routeTableName, table);
         }
         if (table) {
-          for (const name of clustersOfRouteTable(table)) {
+          for (const name of clustersForAuthority(table, key)) {
             const c = last.clusters.get(name);
             if (c && !clusters.has(name)) clusters.set(name, c);
           }

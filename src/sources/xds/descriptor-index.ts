@@ -2,7 +2,8 @@
 // protos.ts), indexed by full name and turned into field tables only when a type is first used.
 // The reader and writer (wire-decoder.ts, wire-encoder.ts) work from these tables, so start-up
 // needs neither protobufjs' reflection classes (protobufjs/light: ≈ 20 ms to load) nor building
-// a reflection object per declared type (≈ 10 ms); only protobufjs/minimal's Reader and Writer.
+// a reflection object per declared type (≈ 10 ms), nor protobufjs/minimal: the wire reader and
+// writer are ours (wire/proto-reader.ts, wire/proto-writer.ts).
 // test/sources/xds/descriptor-index.test.ts checks every table against protobufjs' reflection.
 
 /** A message type: its fields in field-number order. */
@@ -53,7 +54,7 @@ interface JsonField {
   readonly options?: Record<string, unknown>;
 }
 
-/** Wire type of each scalar protobuf type (protobufjs' Reader and Writer name their methods after the type). */
+/** Wire type of each scalar protobuf type. */
 export const SCALAR_WIRE_TYPES: Readonly<Record<string, number>> = Object.freeze({
   double: 1,
   float: 5,

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Root, Type, Reader, Writer, IConversionOptions } from 'protobufjs';
+import type { Root, Type, IConversionOptions } from 'protobufjs';
 import { DescriptorIndex } from './descriptor-index';
 import { decodePlain } from './wire-decoder';
-import { encodePlain, type EncoderRuntime } from './wire-encoder';
+import { encodePlain } from './wire-encoder';
 
 /**
  * Entry files of the lean xDS protos shipped in `protos/`; their imports pull in the rest.
@@ -92,25 +92,11 @@ export function parseXdsProtos(): Root {
   return loadProtoRoot(XDS_PROTO_FILES, [protosDir()]);
 }
 
-/** The protobufjs/minimal pieces the wire reader and writer use. */
-interface ProtobufMinimal {
-  Reader: { create(bytes: Uint8Array): Reader; readonly recursionLimit?: number };
-  Writer: { create(): Writer };
-  util: EncoderRuntime['util'];
-}
-
-let minimal: ProtobufMinimal | undefined;
-
 /** protobufjs is proto-loader's dependency (not ours): resolve it from there. */
 function requireProtobufjs<T>(entry: string): T {
   const protoLoader = require.resolve('@grpc/proto-loader');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(require.resolve(entry, { paths: [protoLoader] })) as T;
-}
-
-function protobufMinimal(): ProtobufMinimal {
-  minimal ??= requireProtobufjs<ProtobufMinimal>('protobufjs/minimal');
-  return minimal;
 }
 
 /** The precompiled descriptor's JSON, or undefined when the file is absent. */
@@ -173,13 +159,13 @@ export function hasMessageType(fullName: string): boolean {
  * with {@link TO_OBJECT_OPTIONS} would, in one pass (see wire-decoder.ts).
  */
 export function decodeMessage<T>(fullName: string, bytes: Uint8Array): T {
-  return decodePlain(descriptorIndex().message(fullName), bytes, protobufMinimal()) as T;
+  return decodePlain(descriptorIndex().message(fullName), bytes) as T;
 }
 
 /** Encodes a plain object (snake_case, enums and 64-bit ints as strings) as the named message. */
 export function encodeMessage(fullName: string, value: object): Buffer {
   // Byte for byte what `type.encode(type.fromObject(value)).finish()` writes (see wire-encoder.ts).
-  return Buffer.from(encodePlain(descriptorIndex().message(fullName), value, protobufMinimal()));
+  return encodePlain(descriptorIndex().message(fullName), value);
 }
 
 /** The fully-qualified message name of a `type.googleapis.com/<name>` type URL. */

@@ -127,10 +127,10 @@ class ServerConnection {
   retryTimer: TimerHandle | undefined;
   closed = false;
 
-  constructor(index: number, server: XdsServerConfig, backoff: ExponentialBackoff) {
+  constructor(index: number, server: XdsServerConfig, backoff: ExponentialBackoff, userAgent: string) {
     this.index = index;
     this.server = server;
-    this.channel = new AdsChannel(server);
+    this.channel = new AdsChannel(server, userAgent);
     this.backoff = backoff;
   }
 }
@@ -281,7 +281,12 @@ export class XdsClient extends EventEmitter<XdsClientEvents> {
   #connect(index: number): void {
     if (this.#closed || this.#connections[index]) return;
     const server = this.#options.bootstrap.xdsServers[index]!;
-    const conn = new ServerConnection(index, server, new ExponentialBackoff(this.#options.backoff, this.#options.random));
+    const conn = new ServerConnection(
+      index,
+      server,
+      new ExponentialBackoff(this.#options.backoff, this.#options.random),
+      `${this.#options.userAgentName}/${this.#options.userAgentVersion}`,
+    );
     this.#connections[index] = conn;
     this.#openStream(conn);
   }
@@ -319,7 +324,6 @@ export class XdsClient extends EventEmitter<XdsClientEvents> {
     });
     call.on('error', (err: Error) => this.#onStreamEnd(conn, call, err));
     call.on('end', () => this.#onStreamEnd(conn, call, undefined));
-    call.on('status', () => undefined);
     conn.channel.whenReady(() => {
       if (conn.call === call) this.#onConnected(conn);
     });

@@ -56,6 +56,8 @@ describe('xDS bootstrap', () => {
     rejects(42, '');
     rejects({}, 'xds_servers');
     rejects({ xds_servers: [{}] }, 'xds_servers[0].server_uri');
+    rejects({ xds_servers: [{ server_uri: 'unix://host/XDS', channel_creds: [{ type: 'insecure' }] }] }, 'xds_servers[0].server_uri');
+    rejects({ xds_servers: [{ server_uri: 'istiod:99999', channel_creds: [{ type: 'insecure' }] }] }, 'xds_servers[0].server_uri');
     rejects({ xds_servers: [{ server_uri: 'x', channel_creds: [{ type: 'google_default' }] }] }, 'xds_servers[0].channel_creds');
     rejects({ xds_servers: [{ server_uri: 'x', channel_creds: [{ type: 'insecure' }], server_features: [1] }] }, 'xds_servers[0].server_features');
     rejects({ ...ISTIO, node: { id: 7 } }, 'node.id');

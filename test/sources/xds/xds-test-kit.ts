@@ -4,7 +4,7 @@ import { createCluster, type LbPolicy } from '../../../src/model/cluster';
 import { createEndpoint } from '../../../src/model/endpoint';
 import { createMeshSnapshot, type MeshSnapshot } from '../../../src/model/mesh-snapshot';
 import type { Route, RouteTable } from '../../../src/model/route-table';
-import { loadGrpc } from '../../../src/sources/xds/ads-channel';
+import { loadGrpc } from '../../../src/testing/load-grpc';
 import type { Clock } from '../../../src/clock';
 import { encodeMessage, messageNameOf } from '../../../src/sources/xds/protos';
 import { adsServiceDefinition } from '../../../src/testing/ads-service-definition';

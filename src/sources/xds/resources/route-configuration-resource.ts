@@ -10,7 +10,7 @@ import type {
   StringMatcher,
   VirtualHost,
 } from '../../../model/route-table';
-import { checkRe2 } from '../../file/re2-check';
+import { checkRe2 } from '../../../routing/re2-check';
 import { TypeUrl } from '../type-urls';
 import { durationMs, perMillion } from '../well-known';
 import { invalidField } from './resource-error';
@@ -282,19 +282,19 @@ function convertVirtualHost(vh: WireVirtualHost, field: string): VirtualHost {
 export function convertRouteConfiguration(rc: WireRouteConfiguration, field = ''): RouteTable {
   const prefix = field ? `${field}.` : '';
   const virtualHosts = (rc.virtual_hosts ?? []).map((vh, i) => convertVirtualHost(vh, `${prefix}virtual_hosts[${i}]`));
+  // Envoy requires every domain to be unique across virtual hosts (xds-reference §4.1); the router
+  // cannot choose between two owners of a domain, so such a table is rejected (NACKed) here.
+  const owners = new Map<string, number>();
+  virtualHosts.forEach((vh, i) =>
+    vh.domains.forEach((domain, j) => {
+      const owner = owners.get(domain);
+      if (owner !== undefined) {
+        throw invalidField(`${prefix}virtual_hosts[${i}].domains[${j}]`, `duplicate domain ${JSON.stringify(domain)} (also in virtual_hosts[${owner}])`);
+      }
+      owners.set(domain, i);
+    }),
+  );
   return Object.freeze({ name: rc.name ?? '', virtualHosts: Object.freeze(virtualHosts) });
-}
-
-/** The cluster names a route table references (all virtual hosts, weighted entries included). */
-export function clustersOfRouteTable(table: RouteTable): string[] {
-  const names = new Set<string>();
-  for (const vh of table.virtualHosts) {
-    for (const r of vh.routes) {
-      if (r.action.kind === 'cluster') names.add(r.action.cluster);
-      else if (r.action.kind === 'weightedClusters') for (const c of r.action.clusters) names.add(c.name);
-    }
-  }
-  return [...names];
 }
 
 /** RDS: `envoy.config.route.v3.RouteConfiguration`. */

@@ -1,4 +1,4 @@
-import { InvalidConfigError } from '../../errors';
+import { InvalidConfigError } from '../errors';
 
 type Re2Module = typeof import('re2js');
 let re2: Re2Module | undefined;
