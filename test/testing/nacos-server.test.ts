@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { NacosPayload } from '../../src/sources/nacos/payload-codec';
 import { NACOS_SERVER_TIMING, NacosServer, type NacosConnectionInfo, type NamingPushRecord } from '../../src/testing/nacos-server';
-import { RawPeer, SILENT_PEER_TIMING, fakeClock, next, startServer, until } from '../sources/nacos/nacos-test-kit';
+import { RawPeer, SILENT_PEER_TIMING, connectPeer, fakeClock, next, startServer, until } from '../sources/nacos/nacos-test-kit';
 
 const NAMING = (fields: Record<string, unknown>) => ({ headers: {}, namespace: 'public', groupName: 'DEFAULT_GROUP', module: 'naming', ...fields });
 const INSTANCE = (ip: string, extra: Record<string, unknown> = {}) => ({ ip, port: 8080, weight: 1, healthy: true, enabled: true, ephemeral: true, clusterName: 'DEFAULT', metadata: {}, ...extra });
@@ -277,14 +277,7 @@ describe('NacosServer push timers (§8 checks 9 and 13 on a fake clock, Nacos 2.
     await srv.close();
     fake.uninstall();
   });
-  async function registered(labels: Record<string, string>): Promise<RawPeer> {
-    const p = new RawPeer(srv);
-    peers.push(p);
-    const connected = next<[NacosConnectionInfo]>(srv, 'connected');
-    await p.setup(labels);
-    await connected;
-    return p;
-  }
+  const registered = (labels: Record<string, string>): Promise<RawPeer> => connectPeer(srv, peers, labels);
   /** Fake times at which `type` pushes reached the peer (the fake clock stands still meanwhile). */
   function arrivals(p: RawPeer, type: string): Array<{ at: number; push: NacosPayload }> {
     const out: Array<{ at: number; push: NacosPayload }> = [];

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { NacosLogger } from './nacos-log';
 import { NacosErrorCode, type ConfigKey } from './nacos-messages';
+import { configTenant } from './namespace-defaults';
 import { responseBase, successBody } from './nacos-response';
 import type { NacosRpcClient } from './nacos-rpc-client';
 
@@ -40,9 +41,18 @@ interface CacheEntry {
   readonly listeners: Set<ConfigListener>;
 }
 
-/** The default namespace is `""` everywhere, so listen keys match stored keys (§9.2). */
-function tenantOf(namespace: string): string {
-  return namespace === 'public' ? '' : namespace;
+/**
+ * The key of a change notification or of a `changedConfigs` entry; undefined when it names no
+ * data id and group. The tenant is normalised like the ones this client sends: servers leave it
+ * out for the default namespace (Nacos 3.x notifies a blank-tenant listen with none, §8 check 25).
+ */
+function readConfigKey(raw: unknown): ConfigKey | undefined {
+  if (raw === null || typeof raw !== 'object') return undefined;
+  const o = raw as Record<string, unknown>;
+  const dataId = o['dataId'];
+  const group = o['group'];
+  if (typeof dataId !== 'string' || typeof group !== 'string') return undefined;
+  return { dataId, group, tenant: configTenant(o['tenant']) };
 }
 
 function cacheKey(k: ConfigKey): string {
@@ -64,13 +74,8 @@ export class NacosConfigClient {
     private readonly log: NacosLogger,
   ) {
     rpc.onServerRequest('ConfigChangeNotifyRequest', (p) => {
-      const b = p.body ?? {};
-      const key: ConfigKey = {
-        dataId: typeof b['dataId'] === 'string' ? b['dataId'] : '',
-        group: typeof b['group'] === 'string' ? b['group'] : '',
-        tenant: typeof b['tenant'] === 'string' ? b['tenant'] : '',
-      };
-      const entry = this.#cache.get(cacheKey(key));
+      const key = readConfigKey(p.body);
+      const entry = key && this.#cache.get(cacheKey(key));
       if (entry) void this.#refresh(entry, true);
       return successBody();
     });
@@ -79,7 +84,7 @@ export class NacosConfigClient {
 
   /** Reads a config; undefined when it does not exist (errorCode 300, §8 check 20). */
   async get(dataId: string, group: string, namespace = ''): Promise<NacosConfig | undefined> {
-    return this.#query({ dataId, group, tenant: tenantOf(namespace) }, false);
+    return this.#query({ dataId, group, tenant: configTenant(namespace) }, false);
   }
 
   async #query(key: ConfigKey, notify: boolean): Promise<NacosConfig | undefined> {
@@ -108,7 +113,7 @@ export class NacosConfigClient {
       headers: {},
       dataId,
       group,
-      tenant: tenantOf(namespace),
+      tenant: configTenant(namespace),
       content,
       casMd5: options.casMd5,
       additionMap: { type: options.type ?? 'text' },
@@ -122,7 +127,7 @@ export class NacosConfigClient {
 
   /** Removes a config (a missing one is fine). */
   async remove(dataId: string, group: string, namespace = ''): Promise<void> {
-    const res = await this.rpc.request('ConfigRemoveRequest', { headers: {}, dataId, group, tenant: tenantOf(namespace), module: 'config' });
+    const res = await this.rpc.request('ConfigRemoveRequest', { headers: {}, dataId, group, tenant: configTenant(namespace), module: 'config' });
     const base = responseBase(res.body);
     if (!base.success) throw new NacosConfigError(`ConfigRemoveRequest ${dataId}: errorCode ${base.errorCode}`, base.errorCode);
   }
@@ -132,20 +137,21 @@ export class NacosConfigClient {
    * change. Resolves after the first read.
    */
   async listen(dataId: string, group: string, namespace: string, listener: ConfigListener): Promise<void> {
-    const key: ConfigKey = { dataId, group, tenant: tenantOf(namespace) };
+    const key: ConfigKey = { dataId, group, tenant: configTenant(namespace) };
     let entry = this.#cache.get(cacheKey(key));
     if (!entry) {
       entry = { key, md5: '', content: undefined, read: false, listeners: new Set() };
       this.#cache.set(cacheKey(key), entry);
     }
     entry.listeners.add(listener);
-    await this.#sendListen([entry], true);
+    // Not connected yet: the re-listen on 'connected' sends it; sending now as well would listen twice.
+    if (this.rpc.connected) await this.#sendListen([entry], true);
     await this.#refresh(entry, false, listener);
   }
 
   /** Stops a listener; the server listen is removed with the last one. */
   async unlisten(dataId: string, group: string, namespace: string, listener: ConfigListener): Promise<void> {
-    const key: ConfigKey = { dataId, group, tenant: tenantOf(namespace) };
+    const key: ConfigKey = { dataId, group, tenant: configTenant(namespace) };
     const entry = this.#cache.get(cacheKey(key));
     if (!entry) return;
     entry.listeners.delete(listener);
@@ -164,7 +170,13 @@ export class NacosConfigClient {
     const base = responseBase(res.body);
     if (!base.success) throw new NacosConfigError(`ConfigBatchListenRequest: errorCode ${base.errorCode}`, base.errorCode);
     const changed = res.body?.['changedConfigs'];
-    return Array.isArray(changed) ? (changed as ConfigKey[]) : [];
+    if (!Array.isArray(changed)) return [];
+    const keys: ConfigKey[] = [];
+    for (const c of changed) {
+      const k = readConfigKey(c);
+      if (k) keys.push(k);
+    }
+    return keys;
   }
 
   /** Re-reads a key; tells listeners when the md5 moved (or only `only`, for a first read). */
@@ -197,7 +209,7 @@ export class NacosConfigClient {
     try {
       const changed = await this.#sendListen(entries, true);
       for (const k of changed) {
-        const e = this.#cache.get(cacheKey({ dataId: k.dataId, group: k.group, tenant: k.tenant ?? '' }));
+        const e = this.#cache.get(cacheKey(k));
         if (e) await this.#refresh(e, false);
       }
     } catch (err) {

@@ -27,9 +27,14 @@ export function failureBody(
   };
 }
 
-/** Reads the base fields of a response body, tolerating absent or mistyped ones. */
+/**
+ * Reads the base fields of a response body, tolerating absent or mistyped ones. An absent
+ * `resultCode` is 200, the Java `Response` field's default (so a bare `{"requestId":"7"}` ack is
+ * a success, as on the Java server); an unparsed body (null) is a failure.
+ */
 export function responseBase(body: NacosBody | null): ResponseBase {
-  const resultCode = typeof body?.['resultCode'] === 'number' ? (body['resultCode'] as number) : 500;
+  const rc = body?.['resultCode'];
+  const resultCode = typeof rc === 'number' ? rc : body ? 200 : 500;
   const errorCode = typeof body?.['errorCode'] === 'number' ? (body['errorCode'] as number) : 0;
   const message = typeof body?.['message'] === 'string' ? (body['message'] as string) : undefined;
   const requestId = typeof body?.['requestId'] === 'string' ? (body['requestId'] as string) : undefined;

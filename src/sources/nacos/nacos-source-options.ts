@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../../clock';
 import { defaultNacosLogger, type NacosLogger } from './nacos-log';
 import { DEFAULT_RPC_TIMING, type NacosRpcTiming } from './nacos-rpc-client';
 import { clusterProblem, groupProblem, ipProblem, metadataProblem, namespaceProblem, serviceNameProblem } from './name-rules';
+import { DEFAULT_NAMESPACE } from './namespace-defaults';
 import { GRPC_PORT_OFFSET, parseServerAddress, type NacosServerAddress, type NacosServerEntry } from './server-address';
 
 /** This process's own instance, registered as an ephemeral Nacos instance while the source runs. */
@@ -31,7 +32,10 @@ export interface NacosSourceOptions {
    * `{ host, port, grpcPort }` with an explicit gRPC port. At least one.
    */
   readonly servers: readonly NacosServerEntry[];
-  /** Namespace id for watches without one and for registration (default `public`). */
+  /**
+   * Namespace id for watches without one and for registration (default `public`; `""` means the
+   * default too, as in the Java client). Config requests of the default namespace send tenant `""`.
+   */
   readonly namespace?: string;
   /** Group for watches without one and for registration (default `DEFAULT_GROUP`). */
   readonly group?: string;
@@ -112,7 +116,8 @@ export function resolveNacosSourceOptions(o: NacosSourceOptions): ResolvedNacosS
   const offset = o.grpcPortOffset ?? GRPC_PORT_OFFSET;
   if (!Number.isInteger(offset)) throw new InvalidConfigError('grpcPortOffset', 'must be an integer');
   const servers = o.servers.map((s, i) => parseServerAddress(s, `servers[${i}]`, offset));
-  const namespace = o.namespace === undefined ? 'public' : name('namespace', o.namespace, namespaceProblem);
+  // Java's InitUtils.initNamespaceForNaming: an empty namespace is the default one.
+  const namespace = o.namespace === undefined || o.namespace === '' ? DEFAULT_NAMESPACE : name('namespace', o.namespace, namespaceProblem);
   const group = o.group === undefined ? 'DEFAULT_GROUP' : name('group', o.group, groupProblem);
   if ((o.username === undefined) !== (o.password === undefined)) {
     throw new InvalidConfigError(o.username === undefined ? 'username' : 'password', 'username and password must be given together');

@@ -14,6 +14,7 @@ import { isUsable } from './instance-endpoints';
 import { NacosAuth } from './nacos-auth';
 import { groupedServiceName, type NacosInstance, type NacosServiceInfo } from './nacos-messages';
 import { NacosRpcClient } from './nacos-rpc-client';
+import { configTenant } from './namespace-defaults';
 import { resolveNacosSourceOptions, type NacosSourceOptions, type ResolvedNacosSourceOptions } from './nacos-source-options';
 import { parseNacosTarget, type NacosTarget } from './nacos-target';
 import { NacosNamingClient } from './naming-client';
@@ -90,7 +91,7 @@ export class NacosSource extends EventEmitter<SourceEvents> implements Source {
   get config(): NacosConfigClient {
     if (this.#closed) throw new MeshError(ErrorCode.CLOSED, 'the Nacos source is closed');
     if (!this.#config) {
-      const rpc = this.#rpc('config', this.#o.namespace === 'public' ? '' : this.#o.namespace);
+      const rpc = this.#rpc('config', configTenant(this.#o.namespace));
       this.#config = new NacosConfigClient(rpc, this.#o.logger);
       rpc.start();
     }

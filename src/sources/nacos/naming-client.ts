@@ -4,7 +4,7 @@ import type { NacosLogger } from './nacos-log';
 import { groupedServiceName, type NacosInstance, type NacosServiceInfo } from './nacos-messages';
 import { failureBody, responseBase, successBody } from './nacos-response';
 import type { NacosRpcClient } from './nacos-rpc-client';
-import { parseServiceInfo } from './service-info';
+import { hasNullHosts, parseServiceInfo } from './service-info';
 
 /** Events of a {@link NacosNamingClient}. */
 export interface NacosNamingEvents {
@@ -48,7 +48,12 @@ export class NacosNamingClient extends EventEmitter<NacosNamingEvents> {
   ) {
     super();
     rpc.onServerRequest('NotifySubscriberRequest', (p) => {
-      const info = parseServiceInfo(p.body?.['serviceInfo']);
+      const raw = p.body?.['serviceInfo'];
+      if (hasNullHosts(raw)) {
+        this.log('warn', 'ignored a NotifySubscriberRequest whose serviceInfo.hosts is null');
+        return successBody();
+      }
+      const info = parseServiceInfo(raw);
       if (typeof info === 'string') {
         this.log('warn', `ignored a malformed NotifySubscriberRequest: ${info}`);
         // What the Java client answers when its handler fails (§2.5); the server retries later.

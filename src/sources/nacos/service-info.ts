@@ -49,8 +49,8 @@ function parseInstance(h: unknown): NacosInstance | undefined {
 
 /**
  * Reads a ServiceInfo JSON object defensively (nacos-protocol §3.2). Returns a problem string
- * when it cannot be used; unknown fields are ignored and optional ones defaulted. Instances
- * without a usable ip/port are skipped, not fatal. Linear in the host count, one small object per
+ * when it cannot be used (`hosts: null` included: see {@link hasNullHosts}); unknown fields are
+ * ignored and optional ones defaulted. Instances without a usable ip/port are skipped, not fatal. Linear in the host count, one small object per
  * instance (metadata objects of the parsed JSON are kept, not copied).
  */
 export function parseServiceInfo(raw: unknown): NacosServiceInfo | string {
@@ -65,7 +65,8 @@ export function parseServiceInfo(raw: unknown): NacosServiceInfo | string {
     if (!groupName) groupName = name.slice(0, sep);
     name = name.slice(sep + GROUP_SEPARATOR.length);
   }
-  const rawHosts = o['hosts'];
+  // Absent hosts are an empty list, as Jackson leaves the Java field's default (§8 check 25).
+  const rawHosts = o['hosts'] === undefined ? [] : o['hosts'];
   if (!Array.isArray(rawHosts)) return 'serviceInfo.hosts is not a list';
   const hosts: NacosInstance[] = [];
   for (let n = 0; n < rawHosts.length; n++) {
@@ -84,4 +85,12 @@ export function parseServiceInfo(raw: unknown): NacosServiceInfo | string {
     reachProtectionThreshold: o['reachProtectionThreshold'] === true,
     valid: o['valid'] !== false,
   };
+}
+
+/**
+ * Whether a ServiceInfo carries `hosts: null`: the Java client ignores such data ("empty or error
+ * push") yet acks the push successfully, so the server does not retry it (nacos-protocol §5).
+ */
+export function hasNullHosts(raw: unknown): boolean {
+  return raw !== null && typeof raw === 'object' && (raw as Record<string, unknown>)['hosts'] === null;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock, TimerHandle } from '../../clock';
 import type { ConfigKey } from '../../sources/nacos/nacos-messages';
+import { configTenant } from '../../sources/nacos/namespace-defaults';
 import type { ServerConnection } from './server-connection';
 
 /** Config push timers of the test server (ms). */
@@ -40,11 +41,6 @@ export function configMd5(content: string): string {
   return createHash('md5').update(content, 'utf8').digest('hex');
 }
 
-/** `""`, `public` and absent all mean the default namespace for query/publish/remove (§9.2). */
-export function normaliseTenant(tenant: unknown): string {
-  return typeof tenant !== 'string' || tenant === 'public' || tenant === 'null' ? '' : tenant;
-}
-
 /**
  * The config data of the test server: contents with md5, listens per connection keyed by the raw
  * tenant (so a listen with tenant `public` never matches, as in Nacos 2.5, §9.2) and change
@@ -68,12 +64,12 @@ export class ConfigRegistry {
 
   /** The config, or undefined. */
   get(dataId: string, group: string, tenant: unknown): StoredConfig | undefined {
-    return this.#configs.get(ConfigRegistry.#key(dataId, group, normaliseTenant(tenant)));
+    return this.#configs.get(ConfigRegistry.#key(dataId, group, configTenant(tenant)));
   }
 
   /** Stores content and notifies listeners; returns false when `casMd5` does not match (C4, §9.8). */
   publish(dataId: string, group: string, tenant: unknown, content: string, type?: string, casMd5?: string): boolean {
-    const t = normaliseTenant(tenant);
+    const t = configTenant(tenant);
     const key = ConfigRegistry.#key(dataId, group, t);
     const old = this.#configs.get(key);
     if (casMd5 && old && old.md5 !== casMd5) return false;
@@ -93,7 +89,7 @@ export class ConfigRegistry {
 
   /** Removes a config (a missing one is fine, C5) and notifies listeners. */
   remove(dataId: string, group: string, tenant: unknown): void {
-    const t = normaliseTenant(tenant);
+    const t = configTenant(tenant);
     if (this.#configs.delete(ConfigRegistry.#key(dataId, group, t))) this.#notify({ dataId, group, tenant: t });
   }
 

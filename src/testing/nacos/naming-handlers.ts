@@ -26,7 +26,8 @@ function serviceRef(body: NacosBody): ServiceRef {
   const namespace = optionalString(body, 'namespace') ?? 'null';
   const group = optionalString(body, 'groupName') || 'DEFAULT_GROUP';
   const service = requiredString(body, 'serviceName');
-  if (namespace !== 'null') checkParam('namespaceId', namespaceProblem(namespace));
+  // The Java parameter checker skips a blank namespace: `""` is accepted (as its own namespace).
+  if (namespace !== 'null' && namespace.trim() !== '') checkParam('namespaceId', namespaceProblem(namespace));
   checkParam('groupName', groupProblem(group));
   checkParam('serviceName', serviceNameProblem(service));
   return { namespace, group, service };
@@ -135,7 +136,8 @@ export function namingHandlers(registry: NamingRegistry): Map<string, RequestHan
       const ref = serviceRef(ctx.body);
       requireNamingClient(ctx);
       const clusters = optionalString(ctx.body, 'clusters') ?? '';
-      const subscribe = ctx.body['subscribe'] !== false;
+      // A Java boolean field: absent is false, i.e. an unsubscribe.
+      const subscribe = ctx.body['subscribe'] === true;
       registry.subscribe(ctx.conn, ref.namespace, ref.group, ref.service, clusters, subscribe);
       return successBody({ message: 'success', serviceInfo: registry.serviceInfo(ref.namespace, ref.group, ref.service, clusters) });
     },

@@ -1,63 +1,13 @@
 import assert from 'node:assert/strict';
-import * as grpc from '@grpc/grpc-js';
 import { systemClock } from '../../../src/clock';
 import { DEFAULT_RPC_TIMING, NacosRpcClient } from '../../../src/sources/nacos/nacos-rpc-client';
-import { nacosMethods, type NacosBody, type NacosPayload, type OutgoingPayload } from '../../../src/sources/nacos/payload-codec';
-import { until } from './nacos-test-kit';
-
-/**
- * A hand-driven gRPC peer standing in for the Nacos server, for the client-side checks that need
- * to see exactly what the SDK writes: it answers ServerCheck, sends SetupAck, records every unary
- * request and every stream message, and pushes whatever a test asks for.
- */
-class RawNacosPeer {
-  readonly unary: NacosPayload[] = [];
-  readonly stream: NacosPayload[] = [];
-  #server = new grpc.Server();
-  #call: grpc.ServerDuplexStream<NacosPayload, OutgoingPayload> | undefined;
-  port = 0;
-
-  async start(): Promise<void> {
-    const m = nacosMethods();
-    const unary = m.unary as unknown as grpc.MethodDefinition<NacosPayload, OutgoingPayload>;
-    const bidi = m.bidi as unknown as grpc.MethodDefinition<NacosPayload, OutgoingPayload>;
-    this.#server.addService({ request: unary }, {
-      request: (call: grpc.ServerUnaryCall<NacosPayload, OutgoingPayload>, cb: grpc.sendUnaryData<OutgoingPayload>) => {
-        this.unary.push(call.request);
-        const type = call.request.type === 'ServerCheckRequest' ? 'ServerCheckResponse' : call.request.type.replace(/Request$/, 'Response');
-        // Fields a future server might add must be ignored (§8 check 25).
-        cb(null, { type, body: { resultCode: 200, errorCode: 0, success: true, connectionId: '1_127.0.0.1_1', supportAbilityNegotiation: true, futureField: { x: [1] } } });
-      },
-    });
-    this.#server.addService({ requestBiStream: bidi }, {
-      requestBiStream: (call: grpc.ServerDuplexStream<NacosPayload, OutgoingPayload>) => {
-        this.#call = call;
-        call.on('data', (p: NacosPayload) => {
-          this.stream.push(p);
-          if (p.type === 'ConnectionSetupRequest') call.write({ type: 'SetupAckRequest', body: { headers: {}, abilityTable: { supportPersistentInstanceByGrpc: true }, module: 'internal' } });
-        });
-        call.on('error', () => {});
-      },
-    });
-    this.port = await new Promise<number>((resolve, reject) =>
-      this.#server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
-    );
-  }
-
-  push(type: string, body: NacosBody): void {
-    this.#call!.write({ type, body: { headers: {}, module: 'internal', ...body } });
-  }
-
-  close(): void {
-    this.#server.forceShutdown();
-  }
-}
+import { RawNacosServer, until } from './nacos-test-kit';
 
 describe('NacosRpcClient against a raw gRPC peer (client side of nacos-protocol §8)', () => {
-  let peer: RawNacosPeer;
+  let peer: RawNacosServer;
   let client: NacosRpcClient;
   beforeEach(async () => {
-    peer = new RawNacosPeer();
+    peer = new RawNacosServer();
     await peer.start();
     client = new NacosRpcClient({
       module: 'naming',

@@ -307,6 +307,22 @@ describe('NacosSource', () => {
       await until(() => seen.length === 3, 'removal');
       assert.equal(seen[2], undefined);
     });
+    it('listens once to a config listened to before the connection is up (regression: a doubled ConfigBatchListenRequest at start-up)', async () => {
+      const srv = await server();
+      const listens: string[] = [];
+      srv.on('request', (type: string) => {
+        if (type === 'ConfigBatchListenRequest') listens.push(type);
+      });
+      const src = source({ servers: [srv.serverEntry] });
+      const seen: Array<string | undefined> = [];
+      // `config` connects in the background: this listen is made while it is not connected yet.
+      await src.config.listen('app.yaml', 'DEFAULT_GROUP', 'public', (c) => seen.push(c));
+      assert.deepEqual(seen, [undefined]);
+      assert.equal(srv.configListeners({ dataId: 'app.yaml' }).length, 1);
+      // A query follows every listen: once it is answered, a second listen would have been handled too.
+      await src.config.get('app.yaml', 'DEFAULT_GROUP');
+      assert.equal(listens.length, 1);
+    });
     it('re-listens with current md5s after a reconnect and gets later changes', async () => {
       const srv = await server();
       srv.publishConfig({ dataId: 'app.yaml', content: 'v: 1' });

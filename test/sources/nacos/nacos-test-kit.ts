@@ -95,8 +95,13 @@ export function fakeClock(start = 1_700_000_000_000): { clock: Clock; fake: sino
   return { clock, fake };
 }
 
+/** Anything a client can be pointed at: a {@link NacosServer} or a {@link RawNacosServer}. */
+export interface ServerLike {
+  readonly serverEntry: { host: string; port: number; grpcPort: number };
+}
+
 /** A logical client for tests, with a push log. */
-export function rpcClient(server: NacosServer | NacosServer[], overrides: Partial<NacosRpcClientOptions> = {}): NacosRpcClient {
+export function rpcClient(server: ServerLike | ServerLike[], overrides: Partial<NacosRpcClientOptions> = {}): NacosRpcClient {
   const servers = (Array.isArray(server) ? server : [server]).map((s) => s.serverEntry);
   return new NacosRpcClient({
     module: 'naming',
@@ -166,5 +171,140 @@ export class RawPeer {
     this.stream?.cancel();
     this.client.close();
     this.channel.close();
+  }
+}
+
+/**
+ * A raw client peer registered on `server` (ServerCheck, stream, setup), resolved once the server
+ * reported the connection; it is added to `peers` so the test can close it.
+ */
+export async function connectPeer(
+  server: NacosServer,
+  peers: RawPeer[],
+  labels: Record<string, string> = { source: 'sdk', module: 'naming' },
+  abilityTable: Record<string, boolean> | null = {},
+): Promise<RawPeer> {
+  const p = new RawPeer(server);
+  peers.push(p);
+  const connected = next(server, 'connected');
+  await p.setup(labels, abilityTable);
+  await connected;
+  return p;
+}
+
+/**
+ * Mocha fixture: a fresh loopback {@link NacosServer} (kit timers unless `options.timing` says
+ * otherwise) for each test, and raw client peers closed after it. `beforeClose` runs first (e.g.
+ * to close SDK clients that still want answers).
+ */
+export function serverFixture(options: NacosServerOptions = {}, beforeClose?: () => Promise<void>): {
+  readonly srv: NacosServer;
+  readonly peers: RawPeer[];
+  registered(labels?: Record<string, string>): Promise<RawPeer>;
+} {
+  let srv: NacosServer | undefined;
+  const peers: RawPeer[] = [];
+  beforeEach(async () => {
+    srv = await startServer(options);
+  });
+  afterEach(async () => {
+    await beforeClose?.();
+    for (const p of peers.splice(0)) p.close();
+    await srv?.close();
+  });
+  return {
+    get srv(): NacosServer {
+      if (!srv) throw new Error('serverFixture: no server outside a test');
+      return srv;
+    },
+    peers,
+    registered(labels) {
+      return connectPeer(this.srv, peers, labels);
+    },
+  };
+}
+
+/** What {@link RawNacosServer} answers to a unary request unless its `respond` hook says otherwise. */
+export function defaultRawReply(p: NacosPayload): OutgoingPayload {
+  const type = p.type === 'ServerCheckRequest' ? 'ServerCheckResponse' : p.type.replace(/Request$/, 'Response');
+  // Fields a future server might add must be ignored (§8 check 25).
+  return {
+    type,
+    body: { resultCode: 200, errorCode: 0, success: true, connectionId: '1_127.0.0.1_1', supportAbilityNegotiation: true, futureField: { x: [1] } },
+  };
+}
+
+/**
+ * A hand-driven gRPC peer standing in for the Nacos server, for the client-side checks that need
+ * to see exactly what the SDK writes or to send what a real server might: it answers unary
+ * requests (`respond`, else {@link defaultRawReply}), sends SetupAck (`setupAck`, null for none),
+ * records every unary request and every stream message, and pushes whatever a test asks for.
+ */
+export class RawNacosServer {
+  readonly unary: NacosPayload[] = [];
+  readonly stream: NacosPayload[] = [];
+  /** Answers one unary request; undefined falls back to {@link defaultRawReply}. */
+  respond: (p: NacosPayload) => OutgoingPayload | undefined = () => undefined;
+  /** The SetupAckRequest body sent after each ConnectionSetupRequest, or null for none. */
+  setupAck: NacosBody | null = { headers: {}, abilityTable: { supportPersistentInstanceByGrpc: true }, module: 'internal' };
+  /** Bi-streams opened so far. */
+  streams = 0;
+  #server = new grpc.Server();
+  #call: grpc.ServerDuplexStream<NacosPayload, OutgoingPayload> | undefined;
+  port = 0;
+
+  async start(): Promise<void> {
+    const m = nacosMethods();
+    const unary = m.unary as unknown as grpc.MethodDefinition<NacosPayload, OutgoingPayload>;
+    const bidi = m.bidi as unknown as grpc.MethodDefinition<NacosPayload, OutgoingPayload>;
+    this.#server.addService({ request: unary }, {
+      request: (call: grpc.ServerUnaryCall<NacosPayload, OutgoingPayload>, cb: grpc.sendUnaryData<OutgoingPayload>) => {
+        this.unary.push(call.request);
+        cb(null, this.respond(call.request) ?? defaultRawReply(call.request));
+      },
+    });
+    this.#server.addService({ requestBiStream: bidi }, {
+      requestBiStream: (call: grpc.ServerDuplexStream<NacosPayload, OutgoingPayload>) => {
+        this.#call = call;
+        this.streams++;
+        call.on('data', (p: NacosPayload) => {
+          this.stream.push(p);
+          if (p.type === 'ConnectionSetupRequest' && this.setupAck) call.write({ type: 'SetupAckRequest', body: this.setupAck });
+        });
+        call.on('error', () => {});
+      },
+    });
+    this.port = await new Promise<number>((resolve, reject) =>
+      this.#server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+    );
+  }
+
+  /** A server entry for client options. */
+  get serverEntry(): { host: string; port: number; grpcPort: number } {
+    return { host: '127.0.0.1', port: 8848, grpcPort: this.port };
+  }
+
+  /** Pushes a server request on the latest stream, with `headers: {}` and `module: internal` unless the body sets them. */
+  push(type: string, body: NacosBody): void {
+    this.send({ type, body: { headers: {}, module: 'internal', ...body } });
+  }
+
+  /** Writes exactly this payload on the latest stream. */
+  send(p: OutgoingPayload): void {
+    this.#call!.write(p);
+  }
+
+  /** Stream messages of one type (acks, setups). */
+  received(type: string): NacosPayload[] {
+    return this.stream.filter((p) => p.type === type);
+  }
+
+  /** Ends the latest stream, as a server that drops the connection. */
+  endStream(): void {
+    this.#call?.end();
+  }
+
+  close(): void {
+    this.#server.forceShutdown();
   }
 }

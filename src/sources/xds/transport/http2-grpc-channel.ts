@@ -2,7 +2,7 @@ import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { GrpcBidiCall, type CallSessionLink } from './grpc-bidi-call';
-import { targetAuthority, type GrpcTarget } from './grpc-target';
+import { isIpLiteral, targetAuthority, type GrpcTarget } from './grpc-target';
 
 /** TLS material for the connection (PEM); absent fields fall back to Node's defaults. */
 export interface GrpcTlsOptions {
@@ -145,7 +145,7 @@ export class Http2GrpcChannel {
       if (tlsOptions.cert) options.cert = tlsOptions.cert;
       if (tlsOptions.key) options.key = tlsOptions.key;
       // SNI carries host names only (RFC 6066); an IP literal is verified against the IP SANs.
-      if (target.kind === 'tcp' && net.isIP(target.host) === 0) options.servername = target.host;
+      if (target.kind === 'tcp' && !isIpLiteral(target.host)) options.servername = target.host;
     }
     if (target.kind === 'unix') {
       const path = target.path;

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { ErrorCode, InvalidConfigError } from '../../../../src/errors';
-import { parseGrpcTarget, targetAuthority } from '../../../../src/sources/xds/transport/grpc-target';
+import { isIpLiteral, parseGrpcTarget, targetAuthority } from '../../../../src/sources/xds/transport/grpc-target';
 
 const F = 'xds_servers[0].server_uri';
 
@@ -35,6 +35,7 @@ describe('parseGrpcTarget', () => {
     ['unix:', /no socket path/],
     ['ipv4:[::1]:80', /not an IPv4 address/],
     [':80', /no host/],
+    ['fe80::1::2', /not a valid IPv6 address/],
   ];
   for (const [uri, problem] of bad) {
     it(`rejects ${JSON.stringify(uri)} with an error naming the key`, () => {
@@ -49,5 +50,12 @@ describe('parseGrpcTarget', () => {
     assert.equal(targetAuthority(parseGrpcTarget('xds.example:15010', F)), 'xds.example:15010');
     assert.equal(targetAuthority(parseGrpcTarget('[::1]:1', F)), '[::1]:1');
     assert.equal(targetAuthority(parseGrpcTarget('unix:///x', F)), 'localhost');
+  });
+});
+
+describe('isIpLiteral', () => {
+  it('tells IP literals from host names (SNI carries names only)', () => {
+    for (const ip of ['127.0.0.1', '10.1.2.3', '::1', 'fe80::1']) assert.equal(isIpLiteral(ip), true, ip);
+    for (const name of ['localhost', 'istiod.istio-system.svc', '1.2.3.example', 'a1.b2.c3.d4']) assert.equal(isIpLiteral(name), false, name);
   });
 });
