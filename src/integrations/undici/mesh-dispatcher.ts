@@ -54,6 +54,11 @@ class MeshDispatcher extends Dispatcher {
     return (this.base as { destroyed?: boolean }).destroyed === true;
   }
 
+  /** The base dispatcher's pool statistics (undici's `Agent.stats`), when it has them. */
+  get stats(): unknown {
+    return (this.base as { stats?: unknown }).stats;
+  }
+
   override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
     return this.router.route(this.base, opts, handler);
   }

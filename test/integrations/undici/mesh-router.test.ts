@@ -137,12 +137,14 @@ describe('sidecarless/undici: what the base dispatcher receives', () => {
   it("forwards the base's events and reports its closed/destroyed state", async () => {
     const { mesh } = await setup([{ action: { kind: 'cluster', cluster: 'v1' } }], (port) => [{ name: 'v1', ports: [port] }]);
     const base = new Agent();
-    const d = createMeshDispatcher(mesh, { base }) as Dispatcher & { closed: boolean; destroyed: boolean };
+    const d = createMeshDispatcher(mesh, { base }) as Dispatcher & { closed: boolean; destroyed: boolean; stats: Agent['stats'] };
     const connected: string[] = [];
     d.on('connect', (origin) => connected.push(String(origin)));
     await (await request('http://reviews/', { dispatcher: d })).body.dump();
     assert.equal(connected.length, 1);
     assert.match(connected[0]!, /^http:\/\/127\.0\.0\.1:\d+/);
+    assert.deepEqual(Object.keys(d.stats), Object.keys(base.stats));
+    assert.equal(Object.keys(d.stats).length, 1);
     assert.equal(d.closed, false);
     await d.close();
     assert.equal(d.closed, true);
