@@ -63,7 +63,11 @@ export async function measureInterleaved(sides: readonly ThroughputSide[], optio
   for (let r = 0; r < options.rounds; r++) {
     for (let k = 0; k < sides.length; k++) {
       const i = (r + k) % sides.length;
-      (globalThis as { gc?: () => void }).gc?.();
+      // A minor GC: each turn starts with an empty young generation, so one side's garbage is not
+      // collected in the other's turn. Not a full GC: that also frees hidden classes that optimised
+      // code depends on (undici's request() gives every options object a class of its own on
+      // Node 20), so V8 discards that code and each 0.5 s turn would measure re-optimisation.
+      (globalThis as { gc?: (options?: { type: 'minor' | 'major' }) => void }).gc?.({ type: 'minor' });
       turns[i]!.push(await turn(sides[i]!, options.concurrency, options.turnMs));
     }
   }

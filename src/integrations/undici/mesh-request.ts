@@ -9,6 +9,9 @@ import { AttemptHandler, type AttemptOwner } from './attempt-handler';
 import { MeshDispatchController, type ControllerOwner } from './mesh-dispatch-controller';
 import { backoffMs, isRetriableHttpFailure, isRetriableHttpStatus } from '../../routing/retry-policy';
 import { classifyAttemptError } from './attempt-failure';
+import { aimOptions, copyOptions } from './attempt-options';
+import type { OutgoingHeaders } from './request-headers';
+import type { DispatchTarget } from './mesh-router';
 
 type IncomingHeaders = Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseStart']>>[2];
 
@@ -21,9 +24,12 @@ export interface MeshRequestInit {
   readonly protocol: string;
   /** TLS server name (https only). */
   readonly servername: string | undefined;
-  /** The request as given, with headers normalised and the logical Host set. */
+  /** The request's options (a copy of the caller's; each attempt copies them again). */
   readonly opts: Dispatcher.DispatchOptions;
-  readonly dispatch: Dispatcher.Dispatch;
+  /** Its headers, normalised, with the logical Host set. */
+  readonly headers: OutgoingHeaders;
+  /** Where attempts go: the base dispatcher or the rest of a compose chain. */
+  readonly next: DispatchTarget;
   readonly handler: Dispatcher.DispatchHandler;
   readonly random: () => number;
 }
@@ -74,14 +80,9 @@ export class MeshRequest implements AttemptOwner, ControllerOwner {
     if (perTryMs !== undefined && perTryMs > 0) {
       this.#perTryTimer = setTimeout(() => this.#onPerTryTimeout(attempt, perTryMs), perTryMs);
     }
-    const { opts, protocol, servername } = this.#init;
-    const attemptOpts = {
-      ...opts,
-      origin: `${protocol}//${pick.endpoint.address}`,
-      ...(servername === undefined ? {} : { servername }),
-    };
+    const { opts, protocol, headers, servername } = this.#init;
     try {
-      this.#init.dispatch(attemptOpts, attempt);
+      this.#init.next.dispatch(aimOptions(copyOptions(opts), `${protocol}//${pick.endpoint.address}`, headers, servername), attempt);
     } catch (error) {
       this.attemptFailed(attempt, error instanceof Error ? error : new Error(String(error)));
     }
