@@ -6,6 +6,7 @@ import type { XdsBootstrap, XdsServerConfig } from './bootstrap';
 import { systemClock as SYSTEM_CLOCK, type Clock, type TimerHandle } from '../../clock';
 import { decodeMessage } from './protos';
 import type { XdsResourceType } from './resources/resource-type';
+import { GrpcStatus } from './transport/grpc-status-error';
 import { TypeUrl } from './type-urls';
 import { jsonToStruct } from './well-known';
 import type {
@@ -24,8 +25,8 @@ export const CLIENT_FEATURES: readonly string[] = Object.freeze([
   'xds.config.resource-in-sotw',
 ]);
 
-/** gRPC status INVALID_ARGUMENT, the conventional NACK code. */
-const INVALID_ARGUMENT = 3;
+/** The conventional NACK code. */
+const INVALID_ARGUMENT = GrpcStatus.INVALID_ARGUMENT;
 
 /** What a watcher of one resource hears. Callbacks run inside response processing; keep them short. */
 export interface ResourceWatcher<T> {

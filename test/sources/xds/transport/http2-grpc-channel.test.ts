@@ -208,6 +208,26 @@ describe('Http2GrpcChannel', () => {
       return (server.address() as net.AddressInfo).port;
     }
 
+    it('lets a call finish after GOAWAY and opens the next call on a new connection', async () => {
+      const sessions = new Set<http2.Http2Session>();
+      const port = await h2Server((s) => {
+        const first = sessions.size === 0;
+        sessions.add(s.session!);
+        s.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+        s.on('wantTrailers', () => s.sendTrailers({ 'grpc-status': '0' }));
+        s.write(frame(first ? 'before goaway' : 'on a new connection'));
+        if (first) s.session!.goaway();
+        s.end();
+      });
+      const c = channel(`127.0.0.1:${port}`);
+      const t1 = track(open(c));
+      assert.deepEqual(await t1.done, { kind: 'end' });
+      const t2 = track(open(c));
+      assert.deepEqual(await t2.done, { kind: 'end' });
+      assert.deepEqual([...t1.messages, ...t2.messages], ['before goaway', 'on a new connection']);
+      assert.equal(sessions.size, 2);
+    });
+
     it('maps an HTTP error status without grpc-status to a gRPC code (503 → UNAVAILABLE)', async () => {
       const port = await h2Server((s) => s.respond({ ':status': 503 }, { endStream: true }));
       const out = await track(open(channel(`127.0.0.1:${port}`))).done;
