@@ -39,8 +39,6 @@ const SESSION_WINDOW_BYTES = 16 * 1024 * 1024;
 interface Connection {
   readonly session: http2.ClientHttp2Session;
   readonly calls: Set<CallSessionLink>;
-  /** Set once GOAWAY arrived or the session failed: no new calls go on it. */
-  draining: boolean;
   lastReadAt: number;
   keepalive: NodeJS.Timeout | undefined;
   pingTimeout: NodeJS.Timeout | undefined;
@@ -121,10 +119,14 @@ export class Http2GrpcChannel {
     this.#drop(conn);
   }
 
-  /** The connection to use for a new call: the current one unless it is draining or gone. */
+  /**
+   * The connection to use for a new call: the current one unless it is closing or gone. Node closes
+   * a session that receives GOAWAY itself (gracefully, letting open streams finish), so `closed`
+   * also covers a server going away.
+   */
   #connection(): Connection {
     const cur = this.#conn;
-    if (cur && !cur.draining && !cur.session.destroyed && !cur.session.closed) return cur;
+    if (cur && !cur.session.destroyed && !cur.session.closed) return cur;
     const conn = this.#connect();
     this.#conn = conn;
     return conn;
@@ -156,14 +158,10 @@ export class Http2GrpcChannel {
     }
     const url = target.kind === 'unix' ? `${scheme}://localhost` : `${scheme}://${authority}`;
     const session = http2.connect(url, options);
-    const conn: Connection = { session, calls: new Set(), draining: false, lastReadAt: Date.now(), keepalive: undefined, pingTimeout: undefined };
+    const conn: Connection = { session, calls: new Set(), lastReadAt: Date.now(), keepalive: undefined, pingTimeout: undefined };
     session.on('connect', () => {
       session.setLocalWindowSize(SESSION_WINDOW_BYTES);
       this.#startKeepalive(conn);
-    });
-    session.on('goaway', () => {
-      // Calls already open may finish; new ones go on a new connection.
-      conn.draining = true;
     });
     session.on('error', (err: Error) => this.#fail(conn, err.message, err));
     session.on('close', () => this.#fail(conn, 'connection closed'));
@@ -196,7 +194,6 @@ export class Http2GrpcChannel {
 
   /** The connection failed or closed: its calls end with UNAVAILABLE; the next call reconnects. */
   #fail(conn: Connection, details: string, cause?: unknown): void {
-    conn.draining = true;
     for (const call of [...conn.calls]) call.sessionFailed(details, cause);
     this.#drop(conn);
     if (this.#conn === conn) this.#conn = undefined;
